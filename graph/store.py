@@ -1,0 +1,137 @@
+"""The store interface both backends implement (embedded LadybugDB and Neo4j).
+
+A store holds the schema of :mod:`graph.model`. Loads are all-or-nothing:
+after any error the store is exactly as it was before the load. Ad-hoc Cypher
+goes through :meth:`Store.cypher`, which is read-only unless the caller passes
+``allow_write=True``.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+import pandas as pd
+
+from graph.model import EdgeArrays, GraphBatch
+
+__all__ = ["Store", "LoadStats", "QueryRefused", "StoreError", "Progress", "Limits"]
+
+#: ``progress(done, total, label)`` — called by long operations.
+Progress = Callable[[int, int, str], None]
+
+
+class StoreError(RuntimeError):
+    """A store could not do what was asked (unreachable, locked, timed out)."""
+
+
+class QueryRefused(StoreError):
+    """An ad-hoc query was refused by the read-only guard; the message says why."""
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Named limits with defaults (datasette style)."""
+
+    cypher_timeout_s: float = 10.0  #: ad-hoc query time limit
+    max_rows: int = 1000  #: ad-hoc query row cap
+    lock_timeout_s: float = 30.0  #: how long a writer waits for the write lock
+
+
+@dataclass
+class LoadStats:
+    """What a load added (new rows per table) and how long it took."""
+
+    added: dict[str, int] = field(default_factory=dict)
+    updated: dict[str, int] = field(default_factory=dict)
+    seconds: float = 0.0
+
+    def summary(self) -> str:
+        parts = [f"{v:,} {k}" for k, v in self.added.items() if v]
+        upd = [f"{v:,} {k}" for k, v in self.updated.items() if v]
+        text = "added " + (", ".join(parts) if parts else "nothing new")
+        if upd:
+            text += "; updated " + ", ".join(upd)
+        return f"{text} in {self.seconds:.1f}s"
+
+
+class Store(ABC):
+    """Where the graph lives. Implementations: ``EmbeddedStore``, ``Neo4jStore``."""
+
+    #: short name shown to users ("embedded (LadybugDB)", "Neo4j")
+    name: str = "store"
+    #: Cypher dialect shown next to the query box ("LadybugDB Cypher", "Neo4j Cypher 5")
+    dialect: str = "Cypher"
+    limits: Limits = Limits()
+
+    # -- writing ------------------------------------------------------------
+    @abstractmethod
+    def load(self, batch: GraphBatch, *, progress: Progress | None = None) -> LoadStats:
+        """Add a batch; all-or-nothing; reloading the same batch adds nothing."""
+
+    @abstractmethod
+    def write_scores(self, scores: pd.DataFrame) -> int:
+        """Set score columns (``graph.model.SCORE_COLUMNS``) on people.
+
+        ``scores`` has a ``pid`` column plus any subset of score columns.
+        Returns the number of people updated.
+        """
+
+    @abstractmethod
+    def write_tracking(self, rows: pd.DataFrame) -> int:
+        """Set relationship tracking (``graph.model.TRACKING_COLUMNS``) by ``pid``."""
+
+    @abstractmethod
+    def clear(self) -> None:
+        """Delete every node and relationship (keeps the schema)."""
+
+    # -- reading ------------------------------------------------------------
+    @abstractmethod
+    def counts(self) -> dict[str, int]:
+        """Node and relationship counts: people, posts, follows, authored,
+        relayed, relays, mentions."""
+
+    @abstractmethod
+    def edge_arrays(self, kind: str) -> EdgeArrays:
+        """All edges of ``kind`` (follows | relays | mentions) as arrays over
+        every person, in ``pid`` order (so all kinds share one ``nodes``)."""
+
+    @abstractmethod
+    def people(self, pids: list[str] | None = None) -> pd.DataFrame:
+        """People with profile, score and tracking columns, one row per person,
+        ordered by ``pid``. ``pids`` restricts the result."""
+
+    @abstractmethod
+    def posts(self) -> pd.DataFrame:
+        """Posts: post_id, author, created_at, hashtags."""
+
+    @abstractmethod
+    def relay_events(self) -> pd.DataFrame:
+        """RELAYED events: person, post_id, author, kind, at."""
+
+    @abstractmethod
+    def cypher(
+        self,
+        query: str,
+        params: dict[str, Any] | None = None,
+        *,
+        allow_write: bool = False,
+        timeout_s: float | None = None,
+        max_rows: int | None = None,
+    ) -> pd.DataFrame:
+        """Run ad-hoc Cypher. Read-only unless ``allow_write``; raises
+        :class:`QueryRefused` for a refused query and :class:`StoreError` on
+        timeout. At most ``max_rows`` rows come back."""
+
+    def close(self) -> None:  # pragma: no cover - trivial default
+        """Release files, locks and connections."""
+
+    def __enter__(self) -> "Store":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def is_empty(self) -> bool:
+        return self.counts().get("people", 0) == 0

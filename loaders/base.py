@@ -1,0 +1,275 @@
+"""What every loader shares: opening files, locating bad input, finishing a batch.
+
+"Open the file" is a thin wrapper over "parse the rows": parsers take an
+iterable of lines or a file object so tests can pass literal text.
+"""
+
+from __future__ import annotations
+
+import gzip
+import io
+import zlib
+from pathlib import Path
+from typing import IO, Iterable
+
+import pandas as pd
+
+from graph.model import TABLE_DTYPES, GraphBatch, LoadError, make_pid
+
+__all__ = [
+    "open_text",
+    "open_binary",
+    "find_bad_utf8",
+    "finish_batch",
+    "pids",
+    "parse_int_column",
+    "parse_time_column",
+    "split_tags",
+    "CHUNK_ROWS",
+]
+
+#: Rows per chunk when streaming large files.
+CHUNK_ROWS = 1_000_000
+
+
+def open_binary(path: str | Path) -> IO[bytes]:
+    """Open a plain or gzip-compressed file for reading bytes.
+
+    A gzip file is recognised by its magic number, not its name; a corrupt
+    gzip file raises :class:`LoadError` naming the file.
+    """
+    path = Path(path)
+    if not path.exists():
+        raise LoadError("no such file", path=str(path))
+    if path.is_dir():
+        raise LoadError("is a folder, not a file", path=str(path))
+    with open(path, "rb") as f:
+        magic = f.read(2)
+    if magic == b"\x1f\x8b":
+        return _CheckedGzip(path)
+    return open(path, "rb")
+
+
+class _CheckedGzip(io.RawIOBase):
+    """A gzip reader whose errors say which file is corrupt."""
+
+    def __init__(self, path: Path) -> None:
+        self._path = path
+        self._f = gzip.open(path, "rb")
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, b) -> int:  # type: ignore[override]
+        try:
+            data = self._f.read(len(b))
+        except (OSError, EOFError, zlib.error) as exc:
+            raise LoadError(f"corrupt or truncated gzip data ({exc})", path=str(self._path)) from None
+        n = len(data)
+        b[:n] = data
+        return n
+
+    def close(self) -> None:
+        self._f.close()
+        super().close()
+
+
+def find_bad_utf8(path: str | Path) -> tuple[int, int] | None:
+    """First (line, column) whose bytes are not valid UTF-8, or None.
+
+    >>> import tempfile, os
+    >>> p = os.path.join(tempfile.mkdtemp(), "x.txt")
+    >>> _ = open(p, "wb").write(b"ok\\nbad \\xff here\\n")
+    >>> find_bad_utf8(p)
+    (2, 5)
+    """
+    with io.BufferedReader(open_binary(path)) as f:  # type: ignore[arg-type]
+        for lineno, raw in enumerate(f, start=1):
+            try:
+                raw.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                return lineno, exc.start + 1
+    return None
+
+
+def open_text(path: str | Path) -> IO[str]:
+    """Open a (possibly gzip) UTF-8 text file; a leading BOM is dropped.
+
+    Invalid UTF-8 surfaces as :class:`LoadError` with its line (see
+    :func:`utf8_error`) when the caller reads it through :func:`read_lines`.
+    """
+    raw = io.BufferedReader(open_binary(path))  # type: ignore[arg-type]
+    return io.TextIOWrapper(raw, encoding="utf-8-sig", errors="strict", newline="")
+
+
+def utf8_error(path: str | Path) -> LoadError:
+    """The LoadError for a file that failed to decode, with the bad line."""
+    where = find_bad_utf8(path)
+    line, col = where if where else (None, None)
+    return LoadError(f"invalid UTF-8 (byte at column {col})", path=str(path), line=line)
+
+
+def pids(platform: str | pd.Series, handles: pd.Series) -> pd.Series:
+    """Vectorised :func:`graph.model.make_pid` over a column of handles.
+
+    >>> pids("x", pd.Series([" @Bob", "123"])).tolist()
+    ['x:bob', 'x:123']
+    """
+    h = handles.astype("str").str.strip().str.lstrip("@").str.lower()
+    if isinstance(platform, str):
+        return platform + ":" + h
+    return platform.astype("str") + ":" + h
+
+
+def parse_int_column(
+    values: pd.Series, *, path: str, field: str, first_line: int, minimum: int | None = None
+) -> pd.Series:
+    """Whole numbers (NA allowed), or a LoadError at the first bad row.
+
+    ``first_line`` is the file line of ``values.iloc[0]``.
+
+    >>> parse_int_column(pd.Series(["3", "", "7"]), path="f.csv", field="n", first_line=2).tolist()
+    [3, <NA>, 7]
+    >>> parse_int_column(pd.Series(["3", "x"]), path="f.csv", field="n", first_line=2)
+    Traceback (most recent call last):
+    ...
+    graph.model.LoadError: f.csv:3: column 'n': 'x' is not a whole number
+    """
+    text = values.astype("string").str.strip().replace("", pd.NA)
+    num = pd.to_numeric(text, errors="coerce")
+    bad = text.notna() & (num.isna() | (num % 1 != 0))
+    if bad.any():
+        i = int(bad.to_numpy().argmax())
+        raise LoadError(
+            f"{values.iloc[i]!r} is not a whole number", path=path, line=first_line + i, field=field
+        )
+    out = num.astype("Int64")
+    if minimum is not None:
+        low = out.notna() & (out < minimum)
+        if low.any():
+            i = int(low.to_numpy().argmax())
+            raise LoadError(
+                f"{values.iloc[i]!r} is below {minimum}", path=path, line=first_line + i, field=field
+            )
+    return out
+
+
+def parse_time_column(values: pd.Series, *, path: str, field: str, first_line: int) -> pd.Series:
+    """ISO 8601 or epoch-seconds timestamps as naive UTC; NA allowed.
+
+    >>> parse_time_column(pd.Series(["2025-03-04T10:15:00Z", ""]), path="f", field="t",
+    ...                   first_line=2).tolist()
+    [Timestamp('2025-03-04 10:15:00'), NaT]
+    """
+    text = values.astype("string").str.strip().replace("", pd.NA)
+    numeric = pd.to_numeric(text, errors="coerce")
+    parsed = pd.to_datetime(text.where(numeric.isna()), errors="coerce", utc=True, format="ISO8601")
+    from_epoch = pd.to_datetime(numeric, unit="s", utc=True, errors="coerce")
+    out = parsed.fillna(from_epoch)
+    bad = text.notna() & out.isna()
+    if bad.any():
+        i = int(bad.to_numpy().argmax())
+        raise LoadError(
+            f"{values.iloc[i]!r} is not a date/time (use ISO 8601, e.g. 2025-03-04T10:15:00Z)",
+            path=path,
+            line=first_line + i,
+            field=field,
+        )
+    return out.dt.tz_localize(None).astype("datetime64[us]")
+
+
+def split_tags(values: pd.Series) -> pd.Series:
+    """``"#a;#B c"`` → ``["#a", "#b", "#c"]`` (``;``, ``,`` or space separated).
+
+    >>> split_tags(pd.Series(["#LatteArt;espresso", None])).tolist()
+    [['#latteart', '#espresso'], []]
+    """
+
+    def one(v: object) -> list[str]:
+        if not isinstance(v, str) or not v.strip():
+            return []
+        parts = v.replace(",", ";").replace(" ", ";").split(";")
+        return ["#" + p.strip().lstrip("#").lower() for p in parts if p.strip().lstrip("#")]
+
+    return values.map(one).astype(object)
+
+
+def _typed(df: pd.DataFrame, table: str) -> pd.DataFrame:
+    cols = TABLE_DTYPES[table]
+    out = pd.DataFrame(index=df.index)
+    for c, t in cols.items():
+        if c in df:
+            out[c] = df[c].astype(t)
+        else:
+            out[c] = pd.Series(None, index=df.index, dtype=t)
+    return out.reset_index(drop=True)
+
+
+def finish_batch(batch: GraphBatch, notes: Iterable[str] = ()) -> GraphBatch:
+    """Normalise a loader's tables: dtypes, self-loops and duplicates dropped
+    (with a note saying how many), people created for every referenced pid.
+    """
+    batch.notes.extend(notes)
+    for t in batch.TABLES:
+        setattr(batch, t, _typed(getattr(batch, t), t))
+    for t in ("follows", "relays", "mentions"):
+        df = getattr(batch, t)
+        loops = df["source"] == df["target"]
+        if loops.any():
+            batch.notes.append(f"skipped {int(loops.sum()):,} self-loop(s) in {t}")
+            df = df[~loops]
+        if t == "follows":
+            before = len(df)
+            df = df.drop_duplicates(["source", "target"])
+            if len(df) < before:
+                batch.notes.append(f"skipped {before - len(df):,} duplicate follow row(s)")
+        else:
+            df = _sum_duplicates(df, t, batch.notes)
+        setattr(batch, t, df.reset_index(drop=True))
+    before = len(batch.relayed)
+    batch.relayed = batch.relayed.drop_duplicates(["person", "post_id"]).reset_index(drop=True)
+    if len(batch.relayed) < before:
+        batch.notes.append(f"skipped {before - len(batch.relayed):,} duplicate relay row(s)")
+    before = len(batch.posts)
+    batch.posts = batch.posts.drop_duplicates("post_id", keep="last").reset_index(drop=True)
+    if len(batch.posts) < before:
+        batch.notes.append(f"merged {before - len(batch.posts):,} duplicate post row(s)")
+    batch.people = _people_with_referenced(batch)
+    return batch
+
+
+def _sum_duplicates(df: pd.DataFrame, table: str, notes: list[str]) -> pd.DataFrame:
+    if not df.duplicated(["source", "target"]).any():
+        return df
+    n = int(df.duplicated(["source", "target"]).sum())
+    notes.append(f"summed {n:,} repeated {table} pair(s)")
+    agg: dict[str, str] = {"count": "sum"}
+    if table == "relays":
+        agg.update(first_at="min", last_at="max")
+    return df.groupby(["source", "target"], as_index=False, sort=False).agg(agg)
+
+
+def _people_with_referenced(batch: GraphBatch) -> pd.DataFrame:
+    people = batch.people.drop_duplicates("pid", keep="last")
+    refs = pd.concat(
+        [
+            batch.follows["source"],
+            batch.follows["target"],
+            batch.posts["author"],
+            batch.relayed["person"],
+            batch.relays["source"],
+            batch.relays["target"],
+            batch.mentions["source"],
+            batch.mentions["target"],
+        ],
+        ignore_index=True,
+    )
+    if refs.empty:
+        return people.reset_index(drop=True)
+    missing = pd.Series(refs.unique(), dtype="str")
+    missing = missing[~missing.isin(people["pid"])]
+    if missing.empty:
+        return people.reset_index(drop=True)
+    split = missing.str.split(":", n=1, expand=True)
+    extra = pd.DataFrame({"pid": missing.values, "platform": split[0].values, "handle": split[1].values})
+    return _typed(pd.concat([people, extra], ignore_index=True), "people")
