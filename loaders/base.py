@@ -6,7 +6,6 @@ iterable of lines or a file object so tests can pass literal text.
 
 from __future__ import annotations
 
-import gzip
 import io
 import zlib
 from pathlib import Path
@@ -51,22 +50,48 @@ def open_binary(path: str | Path) -> IO[bytes]:
 
 
 class _CheckedGzip(io.RawIOBase):
-    """A gzip reader whose errors say which file is corrupt."""
+    """A streaming gzip reader (multi-member aware) whose errors say which
+    file is corrupt; a missing end-of-stream marker counts as truncation."""
+
+    _BLOCK = 1 << 20
 
     def __init__(self, path: Path) -> None:
         self._path = path
-        self._f = gzip.open(path, "rb")
+        self._f = open(path, "rb")
+        self._z = zlib.decompressobj(wbits=31)
+        self._buf = b""
+        self._pos = 0
+        self._done = False
 
     def readable(self) -> bool:
         return True
 
+    def _fail(self, why: str) -> LoadError:
+        return LoadError(f"corrupt or truncated gzip data ({why})", path=str(self._path))
+
+    def _fill(self) -> None:
+        while self._pos >= len(self._buf) and not self._done:
+            self._buf, self._pos = b"", 0
+            data = self._z.unused_data or self._f.read(self._BLOCK)
+            if self._z.eof:  # next member, or the end
+                if not data:
+                    self._done = True
+                    return
+                self._z = zlib.decompressobj(wbits=31)
+            elif not data:
+                raise self._fail("the file ends before the end-of-stream marker")
+            try:
+                self._buf = self._z.decompress(data, self._BLOCK)
+                if self._z.unconsumed_tail:
+                    self._buf += self._z.decompress(self._z.unconsumed_tail)
+            except zlib.error as exc:
+                raise self._fail(str(exc)) from None
+
     def readinto(self, b) -> int:  # type: ignore[override]
-        try:
-            data = self._f.read(len(b))
-        except (OSError, EOFError, zlib.error) as exc:
-            raise LoadError(f"corrupt or truncated gzip data ({exc})", path=str(self._path)) from None
-        n = len(data)
-        b[:n] = data
+        self._fill()
+        n = min(len(b), len(self._buf) - self._pos)
+        b[:n] = memoryview(self._buf)[self._pos : self._pos + n]
+        self._pos += n
         return n
 
     def close(self) -> None:

@@ -85,7 +85,7 @@ def parse_snap(
         raise LoadError(f"not an edge list: {_parser_message(exc)}", path=path, line=_parser_line(exc)) from None
     except pd.errors.EmptyDataError:
         chunks = []
-    if not chunks:
+    if not chunks or rows_before == 0:
         raise LoadError("no edges found (empty file or only comments)", path=path)
     edges = pd.concat(chunks, ignore_index=True)
     return _to_batch(edges, kind, platform, path)

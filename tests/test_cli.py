@@ -1,0 +1,104 @@
+"""The CLI through subprocess, as a user runs it (embedded store in a temp dir)."""
+
+import csv
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def run(*args, data_dir, check=True, env_extra=None):
+    env = {k: v for k, v in os.environ.items() if not k.startswith("NEO4J_")}
+    env.update(env_extra or {})
+    proc = subprocess.run(
+        [sys.executable, "-m", "graph", "--data-dir", str(data_dir), *args],
+        capture_output=True, text=True, env=env, cwd=ROOT, timeout=600,
+    )  # fmt: skip
+    if check and proc.returncode != 0:
+        raise AssertionError(f"exit {proc.returncode}\nstdout:\n{proc.stdout}\nstderr:\n{proc.stderr}")
+    return proc
+
+
+@pytest.fixture(scope="module")
+def ranked(tmp_path_factory):
+    d = tmp_path_factory.mktemp("cli") / "store"
+    run("load", "sample_data", data_dir=d)
+    run("rank", data_dir=d)
+    return d
+
+
+def test_every_command_has_help_with_an_example(tmp_path):
+    for cmd in ("load", "rank", "shortlist", "cypher", "app", "demo"):
+        out = run(cmd, "--help", data_dir=tmp_path).stdout
+        assert "Example" in out, cmd
+
+
+def test_load_reports_store_detection_and_timings(tmp_path):
+    p = run("load", "sample_data", data_dir=tmp_path / "s")
+    assert "store: embedded store (LadybugDB)" in p.stderr
+    assert "detected format csv" in p.stderr
+    assert "loaded: added 3,000 people" in p.stdout and "time:" in p.stdout and "peak memory" in p.stdout
+    again = run("load", "sample_data", data_dir=tmp_path / "s")
+    assert "added nothing new" in again.stdout
+
+
+def test_rank_then_shortlist_csv(ranked, tmp_path):
+    out = tmp_path / "shortlist.csv"
+    p = run("shortlist", "--top", "50", "--out", str(out), data_dir=ranked)
+    assert "wrote 50 people" in p.stdout
+    rows = list(csv.DictReader(out.open()))
+    assert len(rows) == 50
+    assert list(rows[0])[:3] == ["rank", "handle", "score"]
+    for col in ("followers", "pagerank", "relay_pagerank", "relays_received", "mentions_received",
+                "authority", "hub", "kshell", "reason"):
+        assert col in rows[0]
+    assert all(r["reason"] for r in rows)
+    assert [int(r["rank"]) for r in rows] == list(range(1, 51))
+
+
+def test_shortlist_exclusions_and_includes(ranked, tmp_path):
+    first = tmp_path / "a.csv"
+    run("shortlist", "--top", "10", "--method", "topk", "--out", str(first), data_dir=ranked)
+    top = [r["handle"] for r in csv.DictReader(first.open())]
+    (tmp_path / "excl.txt").write_text(f"# never\n@{top[0]}\n")
+    people = run("cypher", "MATCH (p:Person) RETURN p.handle AS h ORDER BY p.score ASC LIMIT 1", "--csv", data_dir=ranked)
+    worst = people.stdout.splitlines()[1]
+    (tmp_path / "incl.txt").write_text(worst + "\nnobody_here\n")
+    out = tmp_path / "b.csv"
+    p = run("shortlist", "--top", "10", "--method", "topk", "--exclude", str(tmp_path / "excl.txt"),
+            "--include", str(tmp_path / "incl.txt"), "--out", str(out), data_dir=ranked)  # fmt: skip
+    handles = [r["handle"] for r in csv.DictReader(out.open())]
+    assert top[0] not in handles and worst in handles and len(handles) == 10
+    assert "nobody_here" in p.stderr
+
+
+def test_cypher_table_csv_params_and_refusal(ranked):
+    p = run("cypher", "MATCH (p:Person) RETURN p.handle AS h ORDER BY p.score DESC LIMIT $n", "-p", "n=3", "--csv", data_dir=ranked)
+    assert p.stdout.splitlines()[0] == "h" and len(p.stdout.splitlines()) == 4
+    refused = run("cypher", "MATCH (p:Person) DETACH DELETE p", data_dir=ranked, check=False)
+    assert refused.returncode == 2 and "refused" in refused.stderr and "Traceback" not in refused.stderr
+    assert "3,000 people" in run("info", data_dir=ranked).stdout
+
+
+def test_bad_input_is_one_line_and_store_unchanged(ranked, tmp_path):
+    bad = tmp_path / "follows.csv"
+    bad.write_text("source,target\na,b\n,c\n")
+    before = run("info", data_dir=ranked).stdout
+    p = run("load", str(bad), data_dir=ranked, check=False)
+    assert p.returncode == 1 and "Traceback" not in p.stderr
+    assert f"{bad}:3: column 'source': is empty" in p.stderr
+    assert run("info", data_dir=ranked).stdout == before
+
+
+def test_rank_on_empty_store_says_what_to_do(tmp_path):
+    p = run("rank", data_dir=tmp_path / "empty", check=False)
+    assert p.returncode == 1 and "load something first" in p.stderr
+
+
+def test_python_dash_m_works(tmp_path):
+    out = subprocess.run([sys.executable, "-m", "graph", "formats"], capture_output=True, text=True, cwd=ROOT)
+    assert "csv" in out.stdout and "snap" in out.stdout
