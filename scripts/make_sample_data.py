@@ -1,53 +1,44 @@
 """Generate the fictitious specialty-coffee sample network in ``sample_data/``.
 
-Everything is drawn from one ``numpy.random.default_rng(SEED)`` in a fixed order,
-so the output is byte-identical on every run. Nothing depends on dict/set order
-or hash randomisation. All people, handles and businesses are invented.
+Everything is drawn from one ``numpy.random.default_rng(SEED)`` in a fixed order, so the output is
+byte-identical on every run; nothing depends on dict/set order or hash randomisation. All people,
+handles and businesses are invented (first names plus syllable-built surnames).
 
 Generative model
 ----------------
-* **People** (3,000): each has a primary community out of five (espresso bar,
-  home brewing, roasting & green coffee, cafe business, science & competitions),
-  a kind (person or business), a *fitness* (Pareto, heavy tailed; how attractive
-  to follow), a *resonance* (log-normal, independent of fitness; how relay-worthy
-  their posts are), an *activity* (how much they post) and a *propensity* (how
-  much they relay). ~30 **brokers** belong to 2-3 communities.
-* **Decoupling followers from relays** (Cha et al. 2010): the fittest accounts
-  that are not brokers (brands, celebrities) get their resonance cut twentyfold;
-  ~60 mid-follower accounts (fitness percentile 55-92) get it raised eightfold.
-* **Follows**: each person draws an out-degree (log-normal) and, for each edge,
-  a community (one of their own with prob. 0.88, another otherwise) and a target
-  in that community's pool with probability proportional to fitness (a static
-  preferential-attachment / fitness model: heavy-tailed in-degree). Brokers sit
-  in several pools, so they are followed from several communities. Then each
-  edge is followed back with a probability that falls with the target's fitness
-  (stars rarely follow back).
-* **Posts** (10,000): split between authors by a multinomial on activity (a
-  quarter of people never post), dated uniformly over 2025-01-01..2026-10-28,
-  with 1-2 hashtags from the community vocabulary and often a shared niche tag.
-  Post ids are snowflake-like (timestamp << 22 | worker << 12 | sequence).
-* **Relays**: each post gets Poisson(base x resonance x quality x followers^0.3)
-  relays, ~90 % drawn from the author's followers (weighted by propensity), the
-  rest from the post's community; delays are log-normal (median ~3 h).
-* **Mentions**: follow edges sampled by the source's activity and the target's
-  fitness and resonance (Gumbel top-k), plus some in-community pairs off the
-  follow graph; counts are geometric.
-* **Bad apples**: 30 bots follow 300-700 accounts, are followed by 0-4, never
-  post and relay 150-400 of their followees' posts within minutes; 6 of them
-  and 4 otherwise ordinary "engagement pod" accounts also fire a burst of 50-120
-  relays within one hour.
-* **Declared followers_count**: in-graph followers x a noisy platform multiplier
-  (log-normal, larger for businesses) plus noise; bots declare a few dozen.
+* **People** (3,000) in five communities with their own hashtags: espresso bars, home brewing,
+  roasting & green coffee, cafe business, coffee science. Each has a *fitness* (Pareto: how
+  attractive to follow), a *resonance* (log-normal, independent of fitness: how relay-worthy their
+  posts are), an *activity* (posting) and a *propensity* (relaying). 30 **brokers** belong to 2-3
+  communities.
+* **Follows**: each non-bot draws an out-degree (log-normal); each edge picks one of the person's
+  communities (prob. 0.88) or another, then a target there with probability proportional to
+  fitness (static preferential attachment: heavy-tailed in-degree). Brokers follow twice as many
+  and sit in several pools. Edges are followed back with a probability that falls with the
+  target's fitness.
+* **Posts** (10,000) are split by a multinomial on activity, dated uniformly over 2025-01-01 ..
+  2026-10-28, with 1-2 community hashtags and often a shared tag; ids are snowflake-like.
+* **Relays**: a post gets Poisson(0.04 x resonance x quality x min(1 + followers, AUDIENCE_CAP)
+  ^ 1.2) relays, from the author's followers (by propensity) and ~10 % from its community.
+* **Followers and relays are decoupled** (Cha et al. 2010): the 30 fittest non-brokers (brands,
+  celebrities) keep a tenth of their resonance, 60 mid-follower accounts get eight times theirs,
+  and past ``AUDIENCE_CAP`` followers the relay rate no longer grows: content decides.
+* **Mentions**: mostly follow edges, sampled by the source's activity and the target's resonance
+  (damped by its in-degree), some in-community pairs; counts are geometric.
+* **Bad apples**: 30 bots follow 300-700 accounts, are followed by 0-4 bots, never post, and relay
+  120-320 of their followees' posts within minutes; about a fifth of them, and 4 ordinary-looking
+  "engagement pod" accounts, also fire a burst of 50-120 relays within one hour.
+* **followers_count** (declared) is in-graph followers times a noisy log-normal multiplier.
 
-Run ``python scripts/make_sample_data.py [--out DIR]`` (default ``sample_data``).
+Usage: ``python scripts/make_sample_data.py [--out DIR]`` (default: the repo's ``sample_data/``).
 """
 
 from __future__ import annotations
 
 import argparse
 import time
+from collections import namedtuple
 from pathlib import Path
-from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -56,69 +47,67 @@ SEED = 20250304
 N_PEOPLE, N_POSTS, N_BOTS, N_BROKERS, N_POD = 3000, 10_000, 30, 30, 4
 START = np.datetime64("2025-01-01T00:00:00", "s").astype(np.int64)
 END = np.datetime64("2026-10-31T23:59:59", "s").astype(np.int64)
-TWEPOCH_MS = 1288834974657
-import os
-OUT_MEDIAN=float(os.environ.get('OM',7.5)); BASE=float(os.environ.get('BASE',0.1)); LAM_EXP=float(os.environ.get('LE',0.5)); ACT_EXP=float(os.environ.get("AE",0.4)); CAP=float(os.environ.get("CAP",30)); RS=float(os.environ.get("RS",0.9))
-BW=float(os.environ.get("BW",0.5)); AS=float(os.environ.get("AS",1.1)); LURK=float(os.environ.get("LURK",0.25))
+TWEPOCH_MS = 1288834974657  # snowflake epoch
+AUDIENCE_CAP = 30  # the relay rate grows with followers only up to this many
 SHARED_TAGS = ("#specialtycoffee", "#coffee", "#thirdwavecoffee")
 
+Niche = namedtuple("Niche", "label size tags bios businesses lines")
+# One block per community: "label | size | hashtags", then person bios, businesses
+# (name suffix; handle suffix; bio) and post sentences.
+NICHE_TEXT = """
+espresso bars | 700 | #latteart #espresso #barista #flatwhite #milksteaming #cortado
+  bio: Barista, pouring rosettas daily | Latte artist, milk nerd | Head barista | Espresso trainer
+  biz: Espresso Bar; bar; Neighbourhood espresso bar | Coffee Bar; coffee; Coffee bar, throwdown host
+  post: Nailed a six-layer tulip on oat milk | 240 flat whites before noon | New burrs, 28s shots
+  post: Practising wing rosettas for the throwdown | Silkier foam, new steam tip | Latte art jam tonight
+home brewing | 660 | #pourover #v60 #homebrew #aeropress #filtercoffee #coffeegrinder
+  bio: Home brewer, weighing every gram | Pour-over nerd | Coffee blogger, grinder reviews | AeroPress fan
+  biz: Brew Gear; gear; Equipment maker: drippers, kettles | Grinders; grind; Hand grinder maker
+  post: 4:6 pour on the V60 with a washed Kenyan | Inverted AeroPress, sweet and clean | Kettle at 93C
+  post: Two clicks finer and the bitterness vanished | Weekend brew bar at home | Filter papers compared
+roasting | 600 | #coffeeroasting #greencoffee #origin #singleorigin #coffeefarm #roastprofile
+  bio: Roaster, cupping more than sleeping | Head roaster | Green coffee importer | Green coffee buyer
+  biz: Roasters; roast; Small-batch roaster | Coffee Importers; green; Green coffee importer
+  post: First crack at 9:10, dropped at 10:45 | New washed lot samples landed | Moisture on target
+  post: Cupping three naturals and a honey | Visited the washing station | Batch 12 curve looks right
+cafe business | 560 | #cafeowner #coffeeshop #hospitality #cafelife #smallbusiness
+  bio: Cafe owner, 30 seats | Coffee shop manager | Hospitality consultant | Cafe co-founder and baker
+  biz: Cafe; cafe; Neighbourhood cafe and bakery | Coffee House; house; Coffee shop open daily
+  post: New menu board, filter is the hero | Hiring a weekend barista | Milk waste down a third
+  post: Pricing a flat white is hard maths | Six years open, thank you regulars | Hospitality training
+coffee science | 480 | #coffeescience #wbc #extraction #waterchemistry #coffeecompetition
+  bio: Coffee educator and trainer | Coffee scientist | Competition judge | Coffee journalist
+  biz: Coffee Lab; lab; Water and extraction research lab | Coffee Journal; press; Coffee journal
+  post: TDS across 20 brews: sweet spot near 20% | 40 ppm alkalinity changed everything | Calibrating judges
+  post: New paper on particle size and flavour | Refractometer vs taste panel | How judges score a routine
+"""
 
-class Niche(NamedTuple):
-    size: int
-    tags: tuple[str, ...]
-    roles: tuple[str, ...]
-    bio_tails: tuple[str, ...]
-    businesses: tuple[tuple[str, str, str], ...]  # (name suffix, handle suffix, bio)
-    lines: tuple[str, ...]
+
+def parse_niches(text: str) -> tuple[Niche, ...]:
+    """The communities described in ``NICHE_TEXT``."""
+    niches: list[Niche] = []
+    for line in text.strip().splitlines():
+        if not line.startswith(" "):
+            label, size, tags = line.split(" | ")
+            niches.append(Niche(label, int(size), tuple(tags.split()), [], [], []))
+            continue
+        key, value = line.strip().split(": ", 1)
+        items = value.split(" | ")
+        if key == "biz":
+            niches[-1].businesses.extend(tuple(item.split("; ")) for item in items)
+        else:
+            getattr(niches[-1], "bios" if key == "bio" else "lines").extend(items)
+    return tuple(niches)
 
 
-NICHES = (
-    Niche(700, ("#latteart", "#espresso", "#barista", "#flatwhite", "#milksteaming", "#cortado"),
-          ("Barista", "Latte artist", "Head barista", "Espresso trainer"),
-          ("pouring tulips and rosettas daily", "milk texture obsessive", "behind the bar since 2016"),
-          (("Espresso Bar", "espresso", "Espresso bar pulling shots for the neighbourhood"),
-           ("Coffee Bar", "bar", "Coffee bar and latte art throwdown host")),
-          ("Finally nailed a six-layer tulip on oat milk", "Morning rush done, 240 flat whites poured",
-           "Practising wing rosettas before the throwdown tonight", "New burrs in, shots running 28s at 1:2",
-           "A new steam tip made the microfoam silkier", "Throwdown results are in, what a night")),
-    Niche(660, ("#pourover", "#v60", "#homebrew", "#aeropress", "#filtercoffee", "#coffeegrinder"),
-          ("Home brewer", "Pour-over nerd", "Coffee blogger", "Equipment maker"),
-          ("weighing every gram at home", "brewing before the kids wake up", "reviews grinders so you don't have to"),
-          (("Brew Gear", "gear", "Equipment maker: drippers, kettles and scales"),
-           ("Grinders", "grind", "Equipment maker building hand grinders")),
-          ("Tried a 4:6 pour on the V60 with a washed Kenyan", "Inverted AeroPress, 90 seconds, sweet and clean",
-           "Went two clicks finer and the bitterness vanished", "Kettle at 93C for this light roast",
-           "Weekend brew bar set up on the kitchen counter", "Comparing paper filters side by side today")),
-    Niche(600, ("#coffeeroasting", "#greencoffee", "#origin", "#singleorigin", "#coffeefarm", "#roastprofile"),
-          ("Roaster", "Head roaster", "Green coffee importer", "Green coffee buyer"),
-          ("sourcing direct from smallholders", "roasting on a 12 kg drum", "cupping more than sleeping"),
-          (("Roasters", "roast", "Small-batch roaster sourcing direct from origin"),
-           ("Coffee Importers", "green", "Green coffee importer working with producer groups")),
-          ("First crack at 9:10, dropped at 10:45 for a light filter roast", "Samples from a new washed lot just landed",
-           "Cupping table today: three naturals and a honey process", "Moisture readings on the new green are on target",
-           "Visited the washing station, the cherries looked great", "The roast curve flattened out nicely on batch 12")),
-    Niche(560, ("#cafeowner", "#coffeeshop", "#hospitality", "#cafelife", "#smallbusiness"),
-          ("Cafe owner", "Coffee shop manager", "Hospitality consultant", "Cafe co-founder"),
-          ("running a 30-seat neighbourhood cafe", "talking margins, menus and people", "hospitality first"),
-          (("Cafe", "cafe", "Neighbourhood cafe and bakery"), ("Coffee House", "house", "Coffee shop open seven days")),
-          ("Rewrote our menu board to make filter the hero", "Hiring a part-time barista for weekend shifts",
-           "Milk waste dropped a third after new par levels", "Pricing a flat white this year is hard maths",
-           "Six years open this week, thank you regulars", "Training the team on warm hospitality, not scripts")),
-    Niche(480, ("#coffeescience", "#wbc", "#extraction", "#waterchemistry", "#coffeecompetition"),
-          ("Coffee educator", "Coffee scientist", "Competition judge", "Coffee journalist"),
-          ("measuring extraction for fun", "writing about coffee and the people behind it", "certified trainer"),
-          (("Coffee Lab", "lab", "Coffee lab doing water and extraction research"),
-           ("Coffee Journal", "journal", "Independent coffee journal")),
-          ("Measured TDS across 20 brews, the sweet spot sits near 20%", "40 ppm alkalinity water changed everything",
-           "Judge calibration day for the national championship", "New paper on particle size and flavour",
-           "Refractometer vs taste panel: closer than expected", "Routine breakdown: what the judges actually scored")),
-)
+NICHES = parse_niches(NICHE_TEXT)
 K = len(NICHES)
-FIRST = ("Maya Leo Nina Omar Aisha Tom Lena Ravi Sofia Jonas Priya Mateo Hana Felix Zara Ivan Clara Kofi Mia Luca "
-         "Amara Noah Elif Sam Yuki Diego Ines Theo Lucia Kai Nora Ben Rosa Arjun Eva Malik Lea Hugo Anya Jude").split()
-SYL_A = "Ash Bram Cal Dar Elm Fen Gar Hal Ives Kes Lind Mor Nor Ord Pem Quil Ros Sel Tarn Vel Wyn Yar Thorn Brid".split()
+FIRST = """Maya Leo Nina Omar Aisha Tom Lena Ravi Sofia Jonas Priya Mateo Hana Felix Zara Ivan Clara
+Kofi Mia Luca Amara Noah Elif Sam Yuki Diego Ines Theo Lucia Kai Nora Ben Rosa Arjun Eva Malik Lea Hugo
+Jude""".split()
+SYL_A = "Ash Bram Cal Dar Elm Fen Gar Hal Ives Kes Lind Mor Nor Ord Pem Ros Sel Tarn Vel Wyn Thorn".split()
 SYL_B = "wick vale more dell ford holt ridge stone wood field mere shaw cott well burn brook gate".split()
-ADJ = "Copper Juniper Little Golden Quiet North Hollow Amber Cedar Velvet Tin Wild Saltmarsh Foxglove Lantern".split()
+ADJ = "Copper Juniper Little Golden Quiet North Hollow Amber Cedar Velvet Tin Wild Foxglove Lantern".split()
 NOUN = "Kettle Fox Crow Harbor Lane Anchor Mill Sparrow Owl Orchard Bell Heron Willow Ember".split()
 BOT_WORDS = "coffee bean brew cup java deal promo daily free mug best top".split()
 
@@ -129,94 +118,96 @@ def fmt_time(seconds: np.ndarray) -> np.ndarray:
 
 
 def top_k(rng: np.random.Generator, weights: np.ndarray, k: int) -> np.ndarray:
-    """Weighted sample of ``k`` indices without replacement (Gumbel top-k)."""
+    """Sorted weighted sample of ``k`` indices without replacement (Gumbel top-k)."""
     keys = np.log(np.maximum(weights, 1e-300)) + rng.gumbel(size=len(weights))
     return np.sort(np.argsort(-keys, kind="stable")[:k])
+
+
+def pick_community(rng: np.random.Generator, member: np.ndarray, who: np.ndarray) -> np.ndarray:
+    """One of each person's communities, uniformly (brokers have several)."""
+    r = np.floor(rng.random(len(who)) * member[who].sum(1))
+    return np.argmax(np.cumsum(member[who], axis=1) > r[:, None], axis=1)
+
+
+def dedupe(src: np.ndarray, dst: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Drop self-loops and duplicate pairs; return pairs sorted by (src, dst)."""
+    keep = src != dst
+    key = np.unique(src[keep].astype(np.int64) * N_PEOPLE + dst[keep])
+    return key // N_PEOPLE, key % N_PEOPLE
 
 
 def make_people(rng: np.random.Generator) -> dict[str, np.ndarray]:
     """Latent attributes of every person, indexed 0..N_PEOPLE-1."""
     n = N_PEOPLE
     comm = rng.permutation(np.repeat(np.arange(K), [c.size for c in NICHES]))
-    bot = np.zeros(n, bool)
-    bot[rng.choice(n, N_BOTS, replace=False)] = True
+    bot = np.isin(np.arange(n), rng.choice(n, N_BOTS, replace=False))
     biz = ~bot & (rng.random(n) < np.array([0.06, 0.08, 0.3, 0.35, 0.1])[comm])
     fit = (rng.pareto(1.3, n) + 1.0) * np.where(biz, 1.8, 1.0)
-    member = np.zeros((n, K), bool)
-    member[np.arange(n), comm] = True
+    member = np.eye(K, dtype=bool)[comm]  # member[i, c]: person i belongs to community c
     organic = np.flatnonzero(~bot)
     pct = np.argsort(np.argsort(fit[organic])) / len(organic)
-    broker = np.zeros(n, bool)
-    broker[rng.choice(organic[(pct > 0.6) & (pct < 0.97)], N_BROKERS, replace=False)] = True
+    broker = np.isin(np.arange(n), rng.choice(organic[(pct > 0.6) & (pct < 0.97)], N_BROKERS, replace=False))
     for i in np.flatnonzero(broker):
-        others = np.flatnonzero(~member[i])
-        member[i, rng.choice(others, 1 + (rng.random() < 0.3), replace=False)] = True
+        member[i, rng.choice(np.flatnonzero(~member[i]), 1 + (rng.random() < 0.3), replace=False)] = True
     fit[broker] *= 2.5
     fit[bot] = 0.0
-    res = rng.lognormal(0.0, RS, n) * np.where(broker, 2.0, 1.0)
+    res = rng.lognormal(0.0, 0.6, n) * np.where(broker, 2.0, 1.0)
     ranked = organic[np.argsort(-fit[organic], kind="stable")]
-    celeb = ranked[~broker[ranked]][:45]  # brands and celebrities: followed, rarely relayed
-    res[celeb] *= 0.05
-    mid = ranked[int(0.08 * len(ranked)):int(0.45 * len(ranked))]
+    celeb = ranked[~broker[ranked]][:30]  # brands and celebrities: followed, rarely relayed
+    res[celeb] *= 0.1
+    mid = ranked[int(0.08 * len(ranked)) : int(0.45 * len(ranked))]
     hidden = rng.choice(mid[~broker[mid]], 60, replace=False)  # mid-follower real influencers
     res[hidden] *= 8.0
-    act = rng.lognormal(0.0, AS, n) * (fit / np.median(fit[organic]) + 0.1) ** ACT_EXP
+    act = rng.lognormal(0.0, 0.9, n) * (fit / np.median(fit[organic]) + 0.1) ** 0.2
     act[hidden] *= 2.0
-    top = fit >= np.quantile(fit[organic], 0.9)
-    act[(rng.random(n) < LURK) & ~broker & ~top & ~np.isin(np.arange(n), hidden)] = 0.0
-    act[bot] = 0.0
-    prop = rng.lognormal(0.0, 1.0, n)
-    prop[bot] = 0.0
+    act[celeb] *= 3.0
+    lurker = (rng.random(n) < 0.1) & ~broker & (fit < np.quantile(fit[organic], 0.9))
+    lurker[hidden] = False
+    act[lurker | bot] = 0.0
+    prop = np.where(bot, 0.0, rng.lognormal(0.0, 1.0, n))
     pod = rng.choice(organic[~broker[organic] & (act[organic] > 0)], N_POD, replace=False)
-    return dict(comm=comm, bot=bot, biz=biz, fit=fit, member=member, broker=broker, res=res,
-                act=act, prop=prop, celeb=celeb, hidden=hidden, pod=pod)
+    P = dict(comm=comm, bot=bot, biz=biz, fit=fit, member=member, broker=broker, celeb=celeb)
+    return P | dict(res=res, act=act, prop=prop, pod=pod)
 
 
 def make_follows(rng: np.random.Generator, P: dict) -> tuple[np.ndarray, np.ndarray]:
-    """Follow edges (src follows dst) without self-loops or duplicates."""
-    n, fit, member, bot = N_PEOPLE, P["fit"], P["member"], P["bot"]
+    """Follow edges (src follows dst), sorted, without self-loops or duplicates."""
+    fit, member, bot = P["fit"], P["member"], P["bot"]
     organic = np.flatnonzero(~bot)
-    deg = np.clip(np.rint(rng.lognormal(np.log(OUT_MEDIAN), 0.85, len(organic))), 1, 250).astype(int)
+    deg = rng.lognormal(np.log(7.5), 0.85, len(organic)) * np.where(P["broker"][organic], 2.0, 1.0)
+    deg = np.clip(np.rint(deg), 1, 250).astype(int)
     src = np.repeat(organic, deg)
-    own = np.array([rng.choice(np.flatnonzero(member[s])) for s in src])
+    own = pick_community(rng, member, src)
     other = (own + rng.integers(1, K, len(src))) % K
     ecomm = np.where(rng.random(len(src)) < 0.88, own, other)
     dst = np.empty_like(src)
     for c in range(K):
-        pool = np.flatnonzero(member[:, c] & ~bot)
-        mask = ecomm == c
+        pool, mask = np.flatnonzero(member[:, c] & ~bot), ecomm == c
         dst[mask] = rng.choice(pool, mask.sum(), p=fit[pool] / fit[pool].sum())
     src, dst = dedupe(src, dst)
     back = rng.random(len(src)) < 0.5 * np.minimum(1.0, np.median(fit[organic]) / fit[dst]) ** 0.7
     src, dst = dedupe(np.r_[src, dst[back]], np.r_[dst, src[back]])
-    bsrc, bdst = [], []
-    w = fit[organic] ** BW
+    bsrc, bdst = [src], [dst]
+    w = fit[organic] ** 0.25  # follow-bots prefer popular accounts, but follow broadly
     for b in np.flatnonzero(bot):
         tgt = organic[top_k(rng, w, int(rng.integers(300, 701)))]
-        fans = rng.choice(organic, int(rng.integers(0, 5)), replace=False)
+        fans = rng.choice(np.flatnonzero(bot), int(rng.integers(0, 5)), replace=False)  # bot rings
         bsrc += [np.full(len(tgt), b), fans]
         bdst += [tgt, np.full(len(fans), b)]
-    return dedupe(np.r_[src, *bsrc], np.r_[dst, *bdst])
-
-
-def dedupe(src: np.ndarray, dst: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Drop self-loops and duplicate pairs; return pairs sorted by (src, dst)."""
-    key = np.unique(src[src != dst].astype(np.int64) * N_PEOPLE + dst[src != dst])
-    return key // N_PEOPLE, key % N_PEOPLE
+    return dedupe(np.concatenate(bsrc), np.concatenate(bdst))
 
 
 def make_posts(rng: np.random.Generator, P: dict) -> pd.DataFrame:
-    """Posts with author index, time, community, hashtags, text and quality."""
-    counts = rng.multinomial(N_POSTS, P["act"] / P["act"].sum())
-    author = np.repeat(np.arange(N_PEOPLE), counts)
+    """Posts in time order: snowflake id, author, time, community, hashtags, text, quality."""
+    author = np.repeat(np.arange(N_PEOPLE), rng.multinomial(N_POSTS, P["act"] / P["act"].sum()))
     t = START + 60 * rng.integers(0, (END - 3 * 86400 - START) // 60, len(author))
     order = np.lexsort((author, t))
     author, t = author[order], t[order]
-    comm = np.array([rng.choice(np.flatnonzero(P["member"][a])) for a in author])
+    comm = pick_community(rng, P["member"], author)
     tags, text = [], []
     for c in comm:
         niche = NICHES[c]
-        chosen = list(rng.choice(niche.tags, 1 + (rng.random() < 0.5), replace=False))
+        chosen = [str(x) for x in rng.choice(niche.tags, 1 + (rng.random() < 0.5), replace=False)]
         if rng.random() < 0.45:
             chosen.append(SHARED_TAGS[rng.integers(len(SHARED_TAGS))])
         tags.append(";".join(chosen))
@@ -224,117 +215,128 @@ def make_posts(rng: np.random.Generator, P: dict) -> pd.DataFrame:
     ms = t * 1000 + rng.integers(0, 1000, len(t)) - TWEPOCH_MS
     pid = (ms << 22) | (rng.integers(0, 1024, len(t)) << 12) | (np.arange(len(t)) % 4096)
     assert len(np.unique(pid)) == len(pid)
-    return pd.DataFrame(dict(pid=pid, author=author, t=t, comm=comm, hashtags=tags, text=text,
-                             quality=rng.lognormal(0.0, 0.8, len(t))))
+    posts = pd.DataFrame(dict(pid=pid, author=author, t=t, comm=comm, hashtags=tags, text=text))
+    return posts.assign(quality=rng.lognormal(0.0, 0.8, len(t)))
 
 
-def make_relays(rng, P: dict, fsrc, fdst, posts: pd.DataFrame) -> pd.DataFrame:
-    """Relay events (person index, post row, kind, time)."""
-    n, bot, prop = N_PEOPLE, P["bot"], P["prop"]
+def organic_relays(rng, P: dict, fsrc, fdst, posts: pd.DataFrame) -> np.ndarray:
+    """(person, post row) pairs: followers first, some from the post's community."""
+    bot, prop = P["bot"], P["prop"]
     by_dst = np.argsort(fdst, kind="stable")
-    fstart = np.searchsorted(fdst[by_dst], np.arange(n + 1))
-    indeg = np.diff(fstart)
+    fstart = np.searchsorted(fdst[by_dst], np.arange(N_PEOPLE + 1))
+    audience = np.minimum(np.diff(fstart)[posts.author.to_numpy()] + 1, AUDIENCE_CAP)
+    lam = 0.04 * P["res"][posts.author] * posts.quality * audience**1.2
     pools = [np.flatnonzero(P["member"][:, c] & ~bot) for c in range(K)]
-    lam = BASE * P["res"][posts.author] * posts.quality * np.minimum(1 + indeg[posts.author], CAP) ** LAM_EXP
     rows = []
-    for j, (a, c, lj) in enumerate(zip(posts.author, posts.comm, lam)):
-        fans = fsrc[by_dst[fstart[a]:fstart[a + 1]]]
+    for j, (a, c, lj) in enumerate(zip(posts.author, posts.comm, lam, strict=True)):
+        fans = fsrc[by_dst[fstart[a] : fstart[a + 1]]]
         fans = fans[~bot[fans]]
         k = min(int(rng.poisson(lj)), len(fans))
         if k == 0:
             continue
         who = rng.choice(fans, k, replace=False, p=prop[fans] / prop[fans].sum())
-        out = rng.binomial(k, 0.1)
-        if out:
+        if out := rng.binomial(k, 0.1):
             who = np.r_[who, rng.choice(pools[c], out, p=prop[pools[c]] / prop[pools[c]].sum())]
         who = np.unique(who[who != a])
         rows.append(np.c_[who, np.full(len(who), j)])
-    ev = np.concatenate(rows)
+    return np.concatenate(rows)
+
+
+def make_relays(rng, P: dict, fsrc, fdst, posts: pd.DataFrame) -> pd.DataFrame:
+    """Relay events: person, post row, time, kind (organic, bots, bursts)."""
+    bot, pt, pauthor = P["bot"], posts.t.to_numpy(), posts.author.to_numpy()
+    ev = organic_relays(rng, P, fsrc, fdst, posts)
     delay = np.maximum(60, rng.lognormal(np.log(3 * 3600), 1.3, len(ev))).astype(np.int64)
-    at = [posts.t.to_numpy()[ev[:, 1]] + delay]
-    people, post_rows = [ev[:, 0]], [ev[:, 1]]
-    by_author = np.argsort(posts.author.to_numpy(), kind="stable")
-    pstart = np.searchsorted(posts.author.to_numpy()[by_author], np.arange(n + 1))
+    parts = [(ev[:, 0], ev[:, 1], pt[ev[:, 1]] + delay)]
+    by_author = np.argsort(pauthor, kind="stable")
+    pstart = np.searchsorted(pauthor[by_author], np.arange(N_PEOPLE + 1))
     for b in np.r_[np.flatnonzero(bot), P["pod"]]:
-        if bot[b]:
-            followees = fdst[fsrc == b]
-            cand = np.concatenate([by_author[pstart[f]:pstart[f + 1]] for f in followees])
-        else:
-            cand = np.flatnonzero((posts.comm.to_numpy() == P["comm"][b]) & (posts.author.to_numpy() != b))
-        cand = np.sort(cand)
-        w = 1.0 / np.diff(pstart)[posts.author.to_numpy()[cand]]  # each followee equally likely
-        regular = cand[top_k(rng, w, min(len(cand) // 2, int(rng.integers(120, 321))))] if bot[b] \
-            else np.empty(0, np.int64)
-        tr = posts.t.to_numpy()[regular] + rng.integers(60, 1800, len(regular))
+        if bot[b]:  # a bot relays its followees' posts, each followee equally likely
+            cand = np.sort(np.concatenate([by_author[pstart[f] : pstart[f + 1]] for f in fdst[fsrc == b]]))
+            w = 1.0 / np.diff(pstart)[pauthor[cand]]
+            done = cand[top_k(rng, w, min(len(cand) // 2, int(rng.integers(120, 321))))]
+        else:  # a pod member relays anything from its community
+            cand = np.flatnonzero((posts.comm.to_numpy() == P["comm"][b]) & (pauthor != b))
+            done = np.empty(0, np.int64)
+        at = pt[done] + rng.integers(60, 1800, len(done))
         if not bot[b] or rng.random() < 0.2:
-            burst_t = int(rng.integers(START + 200 * 86400, END - 86400))
-            left = np.setdiff1d(cand[posts.t.to_numpy()[cand] < burst_t - 60], regular)
+            t0 = int(rng.integers(START + 200 * 86400, END - 86400))
+            left = np.setdiff1d(cand[pt[cand] < t0 - 60], done)
             burst = rng.choice(left, min(len(left), int(rng.integers(50, 121))), replace=False)
-            regular = np.r_[regular, burst]
-            tr = np.r_[tr, burst_t + np.sort(rng.integers(0, 3600, len(burst)))]
-        people.append(np.full(len(regular), b))
-        post_rows.append(regular)
-        at.append(tr)
-    ev = pd.DataFrame(dict(person=np.concatenate(people), row=np.concatenate(post_rows),
-                           t=np.minimum(np.concatenate(at), END)))
-    ev["kind"] = np.where(rng.random(len(ev)) < np.where(bot[ev.person], 0.02, 0.12), "quote", "retweet")
+            done, at = np.r_[done, burst], np.r_[at, t0 + np.sort(rng.integers(0, 3600, len(burst)))]
+        parts.append((np.full(len(done), b), done, at))
+    person, row, t = (np.concatenate(x) for x in zip(*parts, strict=True))
+    ev = pd.DataFrame(dict(person=person, row=row, t=np.minimum(t, END)))
+    quote = rng.random(len(ev)) < np.where(bot[ev.person], 0.02, 0.12)
+    ev["kind"] = np.where(quote, "quote", "retweet")
     return ev.drop_duplicates(["person", "row"]).reset_index(drop=True)
 
 
 def make_mentions(rng, P: dict, fsrc, fdst) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Mention pairs, mostly along follow edges, with geometric counts."""
+    """Mention pairs (mostly along follow edges) with geometric counts."""
     organic = np.flatnonzero(~P["bot"])
     act, fit, res = P["act"] + 0.05, P["fit"], P["res"]
-    w = np.where(P["bot"][fsrc], 0.0, act[fsrc] * np.sqrt(fit[fdst] * res[fdst]))
-    pick = top_k(rng, w, 4800)
+    indeg = np.bincount(fdst, minlength=N_PEOPLE) + 1.0
+    pick = top_k(rng, np.where(P["bot"][fsrc], 0.0, act[fsrc] * res[fdst] * indeg[fdst] ** -0.4), 4800)
     src = rng.choice(organic, 1400, p=act[organic] / act[organic].sum())
     dst = np.empty_like(src)
     for c in range(K):
-        mask = P["comm"][src] == c
-        pool = np.flatnonzero(P["member"][:, c] & ~P["bot"])
+        mask, pool = P["comm"][src] == c, np.flatnonzero(P["member"][:, c] & ~P["bot"])
         dst[mask] = rng.choice(pool, mask.sum(), p=fit[pool] * res[pool] / (fit[pool] * res[pool]).sum())
     s, d = dedupe(np.r_[fsrc[pick], src], np.r_[fdst[pick], dst])
     return s, d, rng.geometric(0.55, len(s))
 
 
-def make_identity(rng, P: dict, indeg: np.ndarray) -> pd.DataFrame:
-    """Handles, names, bios, topics and declared follower counts."""
-    handles, names, bios, topics, taken = [], [], [], [], set()
+def make_identity(rng, i: int, P: dict) -> tuple[str, list[str], str, list[str]]:
+    """Name, candidate handles (best first), bio and topics of person ``i``."""
+    niche = NICHES[P["comm"][i]]
+    if P["bot"][i]:
+        w1, w2 = (str(x) for x in rng.choice(BOT_WORDS, 2, replace=False))
+        name, handle = f"{w1.title()} {w2.title()} Deals", f"{w1}{w2}{rng.integers(100, 10000)}"
+        return name, [handle], "Coffee deals and giveaways daily. Follow back!", ["#coffee", "#giveaway"]
+    if P["biz"][i]:
+        suffix, hsuf, bio = niche.businesses[rng.integers(len(niche.businesses))]
+        adj, noun = str(rng.choice(ADJ)), str(rng.choice(NOUN))
+        name = f"{adj} {noun} {suffix}"
+        handles = [adj + noun + hsuf, adj + noun, adj + hsuf, noun + hsuf]
+    else:
+        first, last = str(rng.choice(FIRST)), str(rng.choice(SYL_A)) + str(rng.choice(SYL_B))
+        name = f"{first} {last}"
+        handles = [f"{first}{last}", f"{first}_{last[:6]}", f"{first[0]}{last}", f"{last}{first[0]}"]
+        handles = [handles[j] for j in rng.permutation(4)]
+        bio = niche.bios[rng.integers(len(niche.bios))]
+    comms = np.flatnonzero(P["member"][i])
+    tags = [str(rng.choice(NICHES[c].tags)) for c in comms]
+    rest = [t for t in niche.tags if t not in tags]
+    tags += [str(x) for x in rng.choice(rest, 1 + rng.integers(2), replace=False)]
+    tags += [SHARED_TAGS[0]] if rng.random() < 0.6 else []
+    if len(comms) > 1:
+        labels = [NICHES[c].label for c in comms]
+        bio += f". Bridging {', '.join(labels[:-1])} and {labels[-1]}"
+    return name, handles, bio, tags
+
+
+def make_people_table(rng, P: dict, indeg: np.ndarray) -> pd.DataFrame:
+    """people.csv rows: unique handles and names, bios, topics, declared followers."""
+    rows, handles, names = [], set(), set()
     for i in range(N_PEOPLE):
-        niche = NICHES[P["comm"][i]]
-        if P["bot"][i]:
-            name = f"{rng.choice(BOT_WORDS).title()} {rng.choice(BOT_WORDS).title()} Deals"
-            handle = "".join(rng.choice(BOT_WORDS, 2)) + str(rng.integers(100, 10000))
-            bio = "Coffee deals and giveaways daily. Follow back guaranteed"
-            tags = ["#coffee", "#giveaway", "#coffeelover"]
-        elif P["biz"][i]:
-            suffix, hsuf, bio = niche.businesses[rng.integers(len(niche.businesses))]
-            adj, noun = rng.choice(ADJ), rng.choice(NOUN)
-            name, handle = f"{adj} {noun} {suffix}", f"{adj}{noun}"[:11] + hsuf[:4]
-        else:
-            first, last = rng.choice(FIRST), rng.choice(SYL_A) + rng.choice(SYL_B)
-            name = f"{first} {last}"
-            style = rng.integers(4)
-            handle = (f"{first}{last}", f"{first}_{last[:6]}", f"{first[0]}{last}", f"{last}{first[0]}")[style]
-            role = niche.roles[rng.integers(len(niche.roles))]
-            bio = f"{role}, {niche.bio_tails[rng.integers(len(niche.bio_tails))]}"
-        if not P["bot"][i]:
-            comms = np.flatnonzero(P["member"][i])
-            tags = [rng.choice(NICHES[c].tags) for c in comms]
-            tags += list(rng.choice([t for t in niche.tags if t not in tags], 1 + rng.integers(2), replace=False))
-            tags += [SHARED_TAGS[0]] if rng.random() < 0.6 else []
-            if P["broker"][i]:
-                bio += " | " + " x ".join(NICHES[c].roles[0].lower() for c in comms)
-        handle = "".join(ch for ch in handle.lower() if ch.isalnum() or ch == "_")[:15]
-        while handle in taken:
+        name, options, bio, tags = make_identity(rng, i, P)
+        while name in names and not P["bot"][i]:  # resample until the display name is unique
+            name, options, bio, tags = make_identity(rng, i, P)
+        options = [h.lower() for h in options]  # built from letters and digits only
+        handle = next((h for h in options if len(h) <= 15 and h not in handles), options[0][:15])
+        while handle in handles:
             handle = handle[:12] + str(rng.integers(10, 1000))
-        taken.add(handle)
-        handles.append(handle), names.append(name), bios.append(bio), topics.append(";".join(tags))
+        names.add(name)
+        handles.add(handle)
+        rows.append((handle, name, bio, ";".join(tags)))
+    people = pd.DataFrame(rows, columns=["handle", "name", "bio", "topics"])
     mult = rng.lognormal(np.log(8.0), 0.7, N_PEOPLE) * np.where(P["biz"], 2.5, 1.0)
     mult[P["celeb"]] *= 4.0
-    declared = np.rint(indeg * mult + rng.pareto(1.5, N_PEOPLE) * 20).astype(np.int64) + indeg
+    declared = indeg + np.rint(indeg * mult + rng.pareto(1.5, N_PEOPLE) * 20).astype(np.int64)
     declared[P["bot"]] = indeg[P["bot"]] + rng.integers(5, 60, P["bot"].sum())
-    return pd.DataFrame(dict(handle=handles, name=names, bio=bios, followers_count=declared, topics=topics))
+    people.insert(3, "followers_count", declared)
+    return people
 
 
 def generate(out_dir: str | Path) -> dict[str, int]:
@@ -345,18 +347,17 @@ def generate(out_dir: str | Path) -> dict[str, int]:
     posts = make_posts(rng, P)
     relays = make_relays(rng, P, fsrc, fdst, posts)
     msrc, mdst, mcount = make_mentions(rng, P, fsrc, fdst)
-    people = make_identity(rng, P, np.bincount(fdst, minlength=N_PEOPLE))
-    h = people.handle.to_numpy()
+    people = make_people_table(rng, P, np.bincount(fdst, minlength=N_PEOPLE))
+    h, pid = people.handle.to_numpy(), posts.pid.to_numpy().astype(str)
+    posts = posts.assign(post_id=pid, author=h[posts.author], created_at=fmt_time(posts.t.to_numpy()))
+    relays = relays.assign(person=h[relays.person], post_id=pid[relays.row], created_at=fmt_time(relays.t))
+    pair, rcols = ["source", "target"], ["person", "post_id", "kind", "created_at"]
     tables = {
         "people": people.sort_values("handle"),
-        "follows": pd.DataFrame(dict(source=h[fsrc], target=h[fdst])).sort_values(["source", "target"]),
-        "posts": pd.DataFrame(dict(post_id=posts.pid.astype(str), author=h[posts.author],
-                                   created_at=fmt_time(posts.t.to_numpy()), hashtags=posts.hashtags,
-                                   text=posts.text)),
-        "relays": pd.DataFrame(dict(person=h[relays.person], post_id=posts.pid.to_numpy()[relays.row].astype(str),
-                                    kind=relays.kind, created_at=fmt_time(relays.t.to_numpy()),
-                                    _t=relays.t)).sort_values(["_t", "person", "post_id"]).drop(columns="_t"),
-        "mentions": pd.DataFrame(dict(source=h[msrc], target=h[mdst], count=mcount)).sort_values(["source", "target"]),
+        "follows": pd.DataFrame(dict(source=h[fsrc], target=h[fdst])).sort_values(pair),
+        "posts": posts[["post_id", "author", "created_at", "hashtags", "text"]],
+        "relays": relays[rcols].sort_values(["created_at", "person", "post_id"]),
+        "mentions": pd.DataFrame(dict(source=h[msrc], target=h[mdst], count=mcount)).sort_values(pair),
     }
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
@@ -366,14 +367,16 @@ def generate(out_dir: str | Path) -> dict[str, int]:
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0],
-                                     epilog="example: python scripts/make_sample_data.py --out sample_data")
-    parser.add_argument("--out", default=str(Path(__file__).resolve().parent.parent / "sample_data"),
-                        help="output folder (default: sample_data/ in the repository)")
+    parser = argparse.ArgumentParser(
+        description="Generate the fictitious specialty-coffee sample network (five CSV files).",
+        epilog="example: python scripts/make_sample_data.py --out /tmp/coffee",
+    )
+    default = str(Path(__file__).resolve().parent.parent / "sample_data")
+    parser.add_argument("--out", default=default, help="output folder (default: the repo's sample_data/)")
     args = parser.parse_args(argv)
     t0 = time.perf_counter()
-    sizes = generate(args.out)
-    print(", ".join(f"{v:,} {k}" for k, v in sizes.items()), f"in {time.perf_counter() - t0:.1f}s -> {args.out}")
+    sizes = ", ".join(f"{v:,} {k}" for k, v in generate(args.out).items())
+    print(f"{sizes} in {time.perf_counter() - t0:.1f}s -> {args.out}")
 
 
 if __name__ == "__main__":
