@@ -193,10 +193,14 @@ def rank(obj: Ctx, betweenness_k, topics, seed) -> None:
 @click.option("--team", type=str, default=None, help="Team size M, or names: 'ana,ben,caro'.")
 @click.option("--capacity", default=150, show_default=True, help="Relationships per member.")
 @click.option("--max-per-community", type=int, default=None, help="Cap picks per community.")
+@click.option("--min-relevance", type=float, default=None, help="Minimum niche relevance (0-100 percentile).")
+@click.option("--compare/--no-compare", default=True, show_default=True,
+              help="Print the simulated spread next to top-N by followers and by PageRank.")
 @click.option("--seed", default=0, show_default=True)
 @click.pass_obj
 @friendly_errors
-def shortlist(obj: Ctx, top, out, method, exclude, include, team, capacity, max_per_community, seed) -> None:
+def shortlist(obj: Ctx, top, out, method, exclude, include, team, capacity, max_per_community, min_relevance,
+              compare, seed) -> None:
     """Pick the people to nurture and export them with reasons.
 
     \b
@@ -217,7 +221,8 @@ def shortlist(obj: Ctx, top, out, method, exclude, include, team, capacity, max_
         members = int(team) if team.isdigit() else [t.strip() for t in team.split(",") if t.strip()]
     df = build_shortlist(
         store, top=top, method=method, exclude=excl, include=incl, team=members,
-        capacity=capacity, max_per_community=max_per_community, seed=seed,
+        capacity=capacity, max_per_community=max_per_community, min_relevance=min_relevance,
+        compare=compare, seed=seed,
     )  # fmt: skip
     if str(out).lower().endswith(".xlsx"):
         sl.write_xlsx(df, out)
@@ -225,8 +230,11 @@ def shortlist(obj: Ctx, top, out, method, exclude, include, team, capacity, max_
         sl.write_csv(df, out)
     click.echo(f"wrote {len(df):,} people to {out}")
     if "spread" in df.attrs:
-        for name, value in df.attrs["spread"].items():
-            click.echo(f"  simulated spread, {name:<22} {value:10,.1f}")
+        sp = df.attrs["spread"]
+        click.echo("simulated spread (independent cascade, same worlds for every set):")
+        for row in sp.itertuples():
+            gain = "" if row.set.startswith("set") else f"   ours − this: {row.vs_ours:+,.1f} ± {row.vs_ours_stderr:,.1f}"
+            click.echo(f"  {row.set:<24} {row.spread:10,.1f} ± {row.stderr:,.1f}{gain}")
     click.echo(f"time: {time.perf_counter() - t0:.1f}s, peak memory {_peak_mb():.0f} MB")
 
 
@@ -235,7 +243,7 @@ def _handles(path, people) -> list[str]:
         return []
     from graph.shortlist import read_handles
 
-    pids, unknown = read_handles(path, people)
+    pids, unknown = read_handles(path, people)[:2]
     if unknown:
         _say(f"note: {len(unknown)} handle(s) in {path} are not in the graph: {', '.join(unknown[:5])}")
     return pids

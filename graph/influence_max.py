@@ -18,6 +18,7 @@ its sampled worlds: for small graphs and as the reference. :func:`degree_discoun
 from __future__ import annotations
 
 import heapq
+import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
@@ -171,15 +172,20 @@ def ris_greedy(
     n: int,
     *,
     candidates: Iterable | None = None,
-    samples: int = 100_000,
+    samples: int | None = None,
     seed: int = 0,
     constraints: Constraints | None = None,
     rr: tuple[np.ndarray, np.ndarray] | None = None,
+    min_covered: int = 20_000,
 ) -> pd.DataFrame:
     """Greedy maximum coverage of reverse-reachable sets (RIS influence maximisation).
 
-    Returns the picks in order with ``marginal_gain`` = expected extra people
-    reached (``graph.n * newly covered sets / samples``).
+    ``samples=None`` starts with 100,000 RR sets and grows them (up to
+    1,000,000) until the chosen set covers ``min_covered`` of them, which keeps
+    its spread estimate within about 1% (weak cascades, e.g. constant ``p=0.01``,
+    need several times more sets than the weighted cascade). Returns the picks
+    in order with ``marginal_gain`` = expected extra people reached
+    (``graph.n * newly covered sets / samples``).
 
     >>> f = EdgeArrays.from_pairs([("a", "hub"), ("b", "hub"), ("c", "d")])
     >>> ris_greedy(propagation_graph(f, p=1.0), 2, samples=2000)[["pid", "marginal_gain"]]
@@ -187,18 +193,26 @@ def ris_greedy(
     0  hub           2.94
     1    d           2.06
     """
-    rr = rr if rr is not None else rr_sets(graph, samples, seed=seed)
+    theta = samples or 100_000
+    while True:
+        sets = rr if rr is not None else rr_sets(graph, theta, seed=seed)
+        picks, covered = _ris(graph, n, sets, _Rules(graph, constraints, candidates))
+        if rr is not None or samples or covered >= min_covered or theta >= 1_000_000:
+            return picks
+        theta = min(1_000_000, theta * min(8, math.ceil(1.1 * min_covered / max(covered, 1))))
+
+
+def _ris(graph: PropagationGraph, n: int, rr, rules: _Rules) -> tuple[pd.DataFrame, int]:
     theta = len(rr[0]) - 1
     node_ptr, node_sets, counts = _cover(rr, graph.n)
-    covered = np.zeros(theta, bool)
-    rules, gains = _Rules(graph, constraints, candidates), []
+    covered, gains = np.zeros(theta, bool), []
     while not rules.done(n) and (mask := rules.mask()) is not None:
         v = int(np.argmax(np.where(mask, counts + rules.prio, -1)))
         gains.append(counts[v] * graph.n / max(theta, 1))
         new = _take_sets(node_ptr, node_sets, covered, v)
         counts -= np.bincount(_members(rr, new), minlength=graph.n)
         rules.take(v)
-    return _frame(graph, rules.picked, gains, "marginal_gain")
+    return _frame(graph, rules.picked, gains, "marginal_gain"), int(covered.sum())
 
 
 def coverage_gains(graph: PropagationGraph, order: Iterable, rr) -> np.ndarray:
@@ -235,27 +249,23 @@ def celf(
     0  hub            3.0
     1    d            2.0
     """
-    worlds = Worlds(graph, rounds, seed)
-
-    def gain(v: int, keep: bool) -> int:
-        return worlds.gain(v, keep=keep)
-
+    gain = Worlds(graph, rounds, seed).gain
     rules, gains = _Rules(graph, constraints, candidates), []
-    while (left := rules.pending()) and not rules.done(n):
-        best = max(left, key=lambda v: (gain(v, False), -v))
-        gains.append(gain(best, True) / rounds)
+    while (left := rules.pending()) and not rules.done(n):  # must-includes: plain greedy
+        best = max(left, key=lambda v: (gain(v), -v))
+        gains.append(gain(best, keep=True) / rounds)
         rules.take(best)
-    heap = [(-gain(v, False), v, len(rules.picked)) for v in np.flatnonzero(rules.allowed).tolist()]
+    heap = [(-gain(v), v, len(rules.picked)) for v in np.flatnonzero(rules.allowed).tolist()]
     heapq.heapify(heap)
     while heap and not rules.done(n):
-        g, v, at = heapq.heappop(heap)
-        if not rules.allowed[v]:
+        _, v, at = heapq.heappop(heap)
+        if not rules.allowed[v]:  # its community filled up
             continue
-        if at == len(rules.picked):
-            gains.append(gain(v, True) / rounds)
+        if at == len(rules.picked):  # gain is fresh: it is the best
+            gains.append(gain(v, keep=True) / rounds)
             rules.take(v)
         else:
-            heapq.heappush(heap, (-gain(v, False), v, len(rules.picked)))
+            heapq.heappush(heap, (-gain(v), v, len(rules.picked)))
     return _frame(graph, rules.picked, gains, "marginal_gain")
 
 
@@ -312,7 +322,7 @@ def set_shortlist(
     exclude: Iterable[str] = (),
     max_per_community: int | None = None,
     min_relevance: float | None = None,
-    samples: int = 100_000,
+    samples: int | None = None,
     rounds: int = 200,
     seed: int = 0,
     graph: PropagationGraph | None = None,
@@ -324,11 +334,19 @@ def set_shortlist(
     method : {"set", "celf", "degree_discount", "topk"}
         ``set``: RR-set greedy (default); ``celf``: Monte-Carlo lazy greedy;
         ``degree_discount``: heuristic; ``topk``: by ``score`` with the same rules.
+    p, relay_weight
+        Cascade model (see :mod:`graph.cascade`); default weighted cascade.
     pool : int or None
         Candidates are the top ``pool`` by ``score`` (plus must-includes); everyone
         still counts as reachable audience.
     include, exclude, max_per_community, min_relevance
         See :class:`Constraints`. Must-includes come first.
+    samples : int or None
+        RR sets (None: automatic, see :func:`ris_greedy`).
+    rounds, seed
+        Monte-Carlo worlds for ``celf``; the seed of every random draw.
+    graph : PropagationGraph, optional
+        Reuse a graph already built from ``follows`` and ``relays``.
 
     Returns
     -------
@@ -345,6 +363,8 @@ def set_shortlist(
     0     1  hub           2.94
     1     2    d           2.06
     """
+    if method not in ("set", "celf", "degree_discount", "topk"):
+        raise ValueError(f"method must be set, celf, degree_discount or topk, got {method!r}")
     g = graph or propagation_graph(follows, relays, p=p, relay_weight=relay_weight, nodes=scores["pid"])
     rules = Constraints.from_scores(
         scores,
@@ -355,18 +375,16 @@ def set_shortlist(
     )
     ranked = scores.sort_values(["score", "pid"], ascending=[False, True]) if "score" in scores else scores
     cand = ranked["pid"].head(pool) if pool else ranked["pid"]
-    rr = rr_sets(g, samples, seed=seed)
+    rr = rr_sets(g, samples or 100_000, seed=seed) if method != "set" else None
     if method == "set":
-        picks = ris_greedy(g, n, candidates=cand, constraints=rules, rr=rr)
+        picks = ris_greedy(g, n, candidates=cand, constraints=rules, samples=samples, seed=seed)
     elif method == "celf":
         picks = celf(g, n, candidates=cand, constraints=rules, rounds=rounds, seed=seed)
     elif method == "degree_discount":
         picks = degree_discount(g, n, candidates=cand, constraints=rules)
-    elif method == "topk":
+    else:
         prio = pd.Series(np.arange(len(ranked), 0, -1), index=ranked["pid"]).reindex(g.nodes)
         picks = _by_priority(g, n, prio.fillna(0).to_numpy(), _Rules(g, rules, cand))
-    else:
-        raise ValueError(f"method must be set, celf, degree_discount or topk, got {method!r}")
     out = scores.set_index("pid").loc[picks["pid"]].reset_index()
     out["marginal_gain"] = (
         coverage_gains(g, picks["node"], rr) if method != "set" else picks["marginal_gain"].to_numpy()

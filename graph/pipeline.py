@@ -111,32 +111,40 @@ def build_shortlist(
     capacity: int = 150,
     max_per_community: int | None = None,
     min_relevance: float | None = None,
+    compare: bool = True,
+    rounds: int = 100,
     seed: int = 0,
 ) -> pd.DataFrame:
     """The shortlist export table (``rank, handle, score, <metrics>, reason`` …).
 
     ``method``: ``set`` (greedy marginal coverage under independent cascade),
     ``degree_discount`` (fast set method) or ``topk`` (best composite score).
-    ``exclude``/``include`` are pids.
+    ``exclude``/``include`` are pids. With ``compare``, ``df.attrs["spread"]``
+    holds the simulated spread of this set next to top-N by followers and by
+    PageRank (same simulation, same seeds).
     """
     from graph import explain, shortlist
+    from graph.influence_max import compare_spread, propagation_graph, set_shortlist
 
     table = scored_people(store)
     if "score" not in table or table["score"].isna().all():
         raise ValueError("no scores yet: run `influence rank` first")
+    follows, relays = store.edge_arrays("follows"), store.edge_arrays("relays")
+    graph = propagation_graph(follows, relays, nodes=table["pid"])
     if method == "topk":
         picks = shortlist.topk(table, top, exclude=exclude, include=include)
     else:
-        from graph.influence_max import set_shortlist
-
         picks = set_shortlist(
-            store.edge_arrays("follows"), store.edge_arrays("relays"), table, top,
-            method=method, exclude=exclude, include=include,
-            max_per_community=max_per_community, min_relevance=min_relevance, seed=seed,
+            follows, relays, table, top, method=method, exclude=exclude, include=include,
+            max_per_community=max_per_community, min_relevance=min_relevance, seed=seed, graph=graph,
         )  # fmt: skip
-    picks = explain.annotate(picks, table, store.relay_events(), store.edge_arrays("follows"))
+    picks = explain.annotate(picks, table, store.relay_events(), follows, relays=relays, posts=store.posts())
     if team:
         from graph.team import split_team
 
         picks = split_team(picks, team, capacity)
-    return shortlist.shortlist_frame(picks)
+    out = shortlist.shortlist_frame(picks)
+    if compare:
+        spread = compare_spread(graph, table, picks["pid"], rounds=rounds, seed=seed)
+        out.attrs["spread"] = spread
+    return out
