@@ -34,6 +34,8 @@ def port_is_free(port: int) -> bool:
     True
     """
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        # like the server's listener: a port with only TIME_WAIT leftovers is reusable
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             s.bind((HOST, port))
         except OSError:
@@ -75,8 +77,8 @@ def bolt_handshake(port: int) -> bool:
     """Return True when a Bolt server on ``port`` agrees on a protocol version."""
     try:
         with socket.create_connection((HOST, port), timeout=2) as s:
-            # magic + four proposals: 5.x range, 4.4, none, none
-            s.sendall(bytes.fromhex("6060B017" "00080805" "00000404" + "00" * 8))
+            # magic 6060B017, then proposals: 5.0-5.8, 4.4, none, none
+            s.sendall(bytes.fromhex("6060B0170008080500000404" + "00" * 8))
             reply = s.recv(4)
     except OSError:
         return False
@@ -104,16 +106,11 @@ def wait(port: int, password_file: str, pid: int, timeout_s: float) -> int:
                 return 0
         else:
             try:
-                with GraphDatabase.driver(
-                    uri, auth=("neo4j", password), connection_timeout=2
-                ) as driver:
-                    records, _, _ = driver.execute_query(
-                        "CALL dbms.components() YIELD name, versions, edition "
-                        "RETURN name, versions, edition",
-                        database_="neo4j",
-                    )
-                rec = records[0]
-                log(f"ready: {rec['name']} {rec['versions'][0]} {rec['edition']} on {uri}")
+                # HELLO/LOGON only: no Cypher, so the first query's warm-up is not paid here
+                with GraphDatabase.driver(uri, auth=("neo4j", password), connection_timeout=2) as driver:
+                    driver.verify_connectivity()
+                    agent = driver.get_server_info().agent
+                log(f"ready: {agent} on {uri}, authenticated as neo4j")
                 return 0
             except AuthError:
                 log(f"authentication FAILED on {uri} (password file {password_file})")
