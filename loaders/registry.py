@@ -101,10 +101,15 @@ def merge_batches_lazy(batches: list[GraphBatch]) -> GraphBatch:
     return merge_batches(batches)
 
 
+_NOT_TABULAR = ("{", "[", "<", "window.")
+
+
 def _sniff_csv(path: Path, head: bytes) -> bool:
     if path.is_dir():
         return any(path.glob("*.csv"))
     first = head.lstrip(b"\xef\xbb\xbf").split(b"\n", 1)[0].decode("utf-8", "replace").lower()
+    if first.lstrip().startswith(_NOT_TABULAR) or b"\x00" in head[:4096]:  # JSON, XML, X archive, binary
+        return False
     return "," in first and any(
         w in first for w in ("handle", "source", "post_id", "person")
     )
@@ -112,7 +117,9 @@ def _sniff_csv(path: Path, head: bytes) -> bool:
 
 def _sniff_snap(path: Path, head: bytes) -> bool:
     lines = [ln for ln in head.split(b"\n")[:50] if ln.strip() and not ln.startswith(b"#")]
-    if not lines:
+    if not lines or lines[0].lstrip(b"\xef\xbb\xbf \t").decode("utf-8", "replace").startswith(_NOT_TABULAR):
+        return False
+    if b"\x00" in head[:4096]:  # binary (a zip, an image)
         return False
     if len(head) == 64 * 1024:
         lines = lines[:-1]
@@ -121,3 +128,76 @@ def _sniff_snap(path: Path, head: bytes) -> bool:
 
 register(Format("csv", "generic CSV tables (people/follows/posts/relays/mentions.csv)", _read_csv, _sniff_csv))
 register(Format("snap", "SNAP edge list: 'A B' or 'A B w' per line, plain or .gz", _read_snap, _sniff_snap))
+
+
+# -- platform exports and Gephi formats (see loaders/sniff.py for the detection rules) --
+def _read_x_api(paths, *, progress=None, **_):
+    from loaders.twarc import read_twarc
+
+    return read_twarc(paths, progress=progress)
+
+
+def _read_x_archive(paths, *, progress=None, **_):
+    from loaders.x_archive import read_x_archive
+
+    return read_x_archive(paths, progress=progress)
+
+
+def _read_bluesky(paths, *, progress=None, **_):
+    from loaders.bluesky import read_bluesky
+
+    return read_bluesky(paths, progress=progress)
+
+
+def _read_mastodon(paths, *, progress=None, **_):
+    from loaders.mastodon import read_mastodon
+
+    return read_mastodon(paths, progress=progress)
+
+
+def _gephi_reader(fmt: str) -> Callable[..., GraphBatch]:
+    def read(paths, *, kind="follows", platform=None, progress=None, **_):
+        from loaders.gephi import read_gephi
+
+        return read_gephi(paths, fmt=fmt, kind=kind, platform=platform, progress=progress)
+
+    return read
+
+
+def _sniffer(platform: str) -> Callable[[Path, bytes], bool]:
+    def sniff(path: Path, head: bytes) -> bool:
+        from loaders.sniff import sniff_platform
+
+        return sniff_platform(path, head) == platform
+
+    return sniff
+
+
+def _sniff_archive(path: Path, head: bytes) -> bool:
+    from loaders.sniff import is_x_archive
+
+    return is_x_archive(path, head)
+
+
+def _sniff_xml(fmt: str) -> Callable[[Path, bytes], bool]:
+    def sniff(path: Path, head: bytes) -> bool:
+        from loaders.sniff import is_gexf, is_graphml
+
+        return (is_graphml if fmt == "graphml" else is_gexf)(path, head)
+
+    return sniff
+
+
+register(Format("graphml", "GraphML (Gephi, yEd, Cytoscape); edge attribute type = follows/relays/mentions",
+                _gephi_reader("graphml"), _sniff_xml("graphml")))  # fmt: skip
+register(Format("gexf", "GEXF (Gephi); edge attribute kind = follows/relays/mentions",
+                _gephi_reader("gexf"), _sniff_xml("gexf")))  # fmt: skip
+register(Format("x-archive", "X account archive: the zip, its folder, or data/*.js (follower, following, tweets)",
+                _read_x_archive, _sniff_archive))  # fmt: skip
+register(Format("x-api", "X API v2 JSON Lines as written by twarc2 (pages or flattened), follower pages",
+                _read_x_api, _sniffer("x-api")))  # fmt: skip
+register(Format("twarc", "same as x-api", _read_x_api))
+register(Format("bluesky", "Bluesky / AT Protocol JSON: getFollows/getFollowers/getRepostedBy pages, records",
+                _read_bluesky, _sniffer("bluesky")))  # fmt: skip
+register(Format("mastodon", "Mastodon API JSON: accounts, /followers and /following pages, statuses",
+                _read_mastodon, _sniffer("mastodon")))  # fmt: skip

@@ -1,0 +1,293 @@
+"""The bad-input catalogue: each case gets a clear error (file:line:field) or a
+documented skip with a printed count, and the store is unchanged after an error."""
+
+import gzip
+import json
+import shutil
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from graph.model import LoadError
+from loaders.registry import read_paths
+
+FIX = Path(__file__).parents[1] / "fixtures"
+PAGE = (FIX / "twarc" / "search.jsonl").read_text(encoding="utf-8").splitlines()[0]
+FOLLOWERS = (FIX / "twarc" / "followers.jsonl").read_text(encoding="utf-8").splitlines()[0]
+
+
+def tweet_page(**changes) -> str:
+    page = json.loads(PAGE)
+    page["data"][0].update(changes)
+    return json.dumps(page)
+
+
+def write(tmp: Path, name: str, content: str | bytes) -> Path:
+    f = tmp / name
+    f.write_bytes(content.encode("utf-8") if isinstance(content, str) else content)
+    return f
+
+
+def huge_line(tmp: Path, mb: int = 50) -> Path:
+    f = tmp / "huge.jsonl"
+    with open(f, "w") as out:  # one JSON object of `mb` MiB on a single line
+        out.write('{"data": [{"id": "1", "author_id": "2", "text": "')
+        chunk = "x" * (1 << 20)
+        for _ in range(mb):
+            out.write(chunk)
+        out.write('"}]}\n')
+    return f
+
+
+def mastodon_accounts_line(tmp: Path, n: int) -> Path:
+    acct = json.loads((FIX / "mastodon" / "followers.json").read_text())[0]
+    items = [
+        dict(acct, id=str(i), username=f"u{i}", acct=f"u{i}", url=f"https://coffee.social/@u{i}")
+        for i in range(n)
+    ]
+    f = tmp / "lisa@coffee.social.followers.json"
+    f.write_text(json.dumps(items))  # minified: one line
+    return f
+
+
+# name -> (make files, format, expected error regex)
+ERRORS = {
+    "truncated JSON line": (
+        lambda t: [write(t, "t.jsonl", PAGE + "\n" + PAGE[: len(PAGE) // 2] + "\n")],
+        "auto",
+        r"t.jsonl:2: invalid JSON: the value is cut short \(truncated\?\)",
+    ),
+    "invalid UTF-8": (
+        lambda t: [write(t, "u.jsonl", (PAGE + "\n").encode() * 2 + b'{"data": "caf\xe9"}\n')],
+        "auto",
+        r"u.jsonl:3: invalid UTF-8 \(byte 0xe9\)",
+    ),
+    "missing CSV column": (
+        lambda t: [write(t, "follows.csv", "source,dst\na,b\n")],
+        "auto",
+        r"follows.csv:1: column 'target': missing required column",
+    ),
+    "missing required field": (
+        lambda t: [write(t, "m.jsonl", tweet_page(author_id=None))],
+        "x-api",
+        r"m.jsonl:1: column 'data\[0\].author_id': is missing",
+    ),
+    "non-numeric id": (
+        lambda t: [write(t, "n.jsonl", tweet_page(id="17800000000000001O1"))],
+        "auto",
+        r"n.jsonl:1: column 'data\[0\].id': '17800000000000001O1' is not a numeric id",
+    ),
+    "bad timestamp": (
+        lambda t: [write(t, "d.jsonl", tweet_page(created_at="yesterday"))],
+        "auto",
+        r"d.jsonl:1: column 'data\[0\].created_at': 'yesterday' is not a date/time",
+    ),
+    "wrong JSON type": (
+        lambda t: [write(t, "w.jsonl", json.dumps({"data": "oops", "meta": {}}))],
+        "x-api",
+        r"w.jsonl:1: column 'data': expected a list, found text",
+    ),
+    "negative count": (
+        lambda t: [write(t, "c.jsonl", PAGE.replace('"followers_count": 8800', '"followers_count": -5'))],
+        "auto",
+        r"c.jsonl:1: column 'includes.users\[0\].public_metrics.followers_count': -5 is not",
+    ),
+    "empty file (explicit format)": (lambda t: [write(t, "e.jsonl", "")], "x-api", r"e.jsonl: empty file"),
+    "empty file (auto)": (lambda t: [write(t, "e.jsonl", "\n\n")], "auto", r"e.jsonl: unknown format"),
+    "corrupt gzip": (
+        lambda t: [write(t, "g.jsonl.gz", gzip.compress((PAGE + "\n").encode())[:-30] + b"\x00" * 10)],
+        "x-api",
+        r"g.jsonl.gz: corrupt or truncated gzip data",
+    ),
+    "unknown format": (
+        lambda t: [write(t, "notes.txt", "Dear team,\nplease find attached the list.\n")],
+        "auto",
+        r"notes.txt: unknown format",
+    ),
+    "unknown --format name": (
+        lambda t: [FIX / "twarc" / "search.jsonl"],
+        "tiktok",
+        r"unknown format 'tiktok'",
+    ),
+    "single line over the 64 MiB limit": (
+        lambda t: [huge_line(t, 70)],
+        "auto",
+        r"huge.jsonl:1: one JSON value is larger than 64 MiB",
+    ),
+    "mixed platforms in one file": (
+        lambda t: [
+            write(
+                t,
+                "mix.jsonl",
+                PAGE + "\n" + (FIX / "bluesky" / "jetstream.jsonl").read_text().splitlines()[1] + "\n",
+            )
+        ],
+        "auto",
+        r"mix.jsonl:2: this record looks like Bluesky data, but the file is read as X .*mixed platforms",
+    ),
+    "relay of an unknown post (CSV)": (
+        lambda t: [write(t, "relays.csv", "person,post_id,kind\nann,999,retweet\n")],
+        "auto",
+        r"1 relay\(s\) refer to posts that are neither in this load nor in the graph",
+    ),
+    "array never closed": (
+        lambda t: [
+            write(
+                t,
+                "lisa@coffee.social.followers.json",
+                (FIX / "mastodon" / "followers.json").read_text().rstrip().rstrip("]"),
+            )
+        ],
+        "auto",
+        r"followers.json:\d+: invalid JSON: the array is never closed",
+    ),
+    "trailing garbage": (
+        lambda t: [write(t, "g.jsonl", PAGE + "}\n")],
+        "auto",
+        r"g.jsonl:1: invalid JSON: Expecting value",
+    ),
+    "archive without account.js": (
+        lambda t: [shutil.copy(FIX / "x_archive" / "twitter-2024-05-03-archive" / "data" / "follower.js", t)],
+        "auto",
+        r"follower.js: the archive owner is unknown",
+    ),
+    "zip that is not an X archive": (
+        lambda t: [_zip(t, {"readme.txt": "hi"})],
+        "x-archive",
+        r"no X archive files found",
+    ),
+    "Bluesky record without its repo": (
+        lambda t: [
+            write(
+                t,
+                "r.json",
+                '{"$type": "app.bsky.feed.repost", "subject": {"uri": "at://did:plc:aaaaaaaa/app.bsky.feed.post/3k", "cid": "b"}, "createdAt": "2024-01-01T00:00:00Z"}',
+            )
+        ],
+        "bluesky",
+        r"r.json:1: a app.bsky.feed.repost record without its repo",
+    ),
+    "Mastodon followers page of nobody": (
+        lambda t: [shutil.copy(FIX / "mastodon" / "followers.json", t)],
+        "auto",
+        r"followers.json:\d+: whose followers are these",
+    ),
+    "malformed GraphML": (
+        lambda t: [write(t, "g.graphml", (FIX / "gephi" / "coffee.graphml").read_text()[:-40])],
+        "auto",
+        r"g.graphml:\d+: not valid GRAPHML",
+    ),
+    "non-numeric GraphML count": (
+        lambda t: [
+            write(
+                t,
+                "g.graphml",
+                (FIX / "gephi" / "coffee.graphml")
+                .read_text()
+                .replace('<data key="count">4</data>', '<data key="count">four</data>'),
+            )
+        ],
+        "auto",
+        r"g.graphml: not valid GRAPHML",
+    ),
+}
+
+# name -> (make files, expected note regex, check)
+SKIPS = {
+    "BOM": (
+        lambda t: [write(t, "b.jsonl", b"\xef\xbb\xbf" + (PAGE + "\n").encode())],
+        None,
+        lambda b: len(b.posts) == 3 and not b.notes[:-1],
+    ),
+    "self-loop": (
+        lambda t: [write(t, "s.jsonl", FOLLOWERS.replace('"id": "1500000001"', '"id": "1500000002"', 2))],
+        r"skipped 1 self-loop\(s\) in follows",
+        lambda b: (
+            ("x:latteartlisa", "x:latteartlisa")
+            not in set(zip(b.follows.source, b.follows.target, strict=False))
+        ),
+    ),
+    "duplicate rows": (
+        lambda t: [write(t, "d.jsonl", (PAGE + "\n") * 3)],
+        r"duplicate",
+        lambda b: len(b.relayed) == 2 and b.mentions["count"].max() == 1,
+    ),
+    "relay of an unknown post (X)": (
+        lambda t: [FIX / "twarc" / "search.jsonl"],
+        r"skipped 1 retweet\(s\)/quote\(s\) of tweets missing",
+        lambda b: "x:1780000000000000098" not in set(b.relayed.post_id),
+    ),
+    "API error objects": (
+        lambda t: [FIX / "twarc" / "search.jsonl"],
+        r"skipped 2 API error object\(s\)",
+        lambda b: True,
+    ),
+    "Bluesky handle.invalid": (
+        lambda t: [FIX / "bluesky" / "getFollowers.json"],
+        None,
+        lambda b: any(p.startswith("bluesky:did:plc:") for p in b.people.pid),
+    ),
+    "Bluesky likes and deletes": (
+        lambda t: [FIX / "bluesky" / "jetstream.jsonl"],
+        r"skipped records this graph does not use",
+        lambda b: True,
+    ),
+    "50 MB single line": (lambda t: [huge_line(t)], None, lambda b: len(b.posts["text"].iloc[0]) == 50 << 20),
+    "single-line 5 MB array": (
+        lambda t: [mastodon_accounts_line(t, 20_000)],
+        None,
+        lambda b: len(b.follows) == 20_000,
+    ),
+}
+
+
+def _zip(tmp: Path, files: dict[str, str]) -> Path:
+    z = tmp / "archive.zip"
+    with zipfile.ZipFile(z, "w") as zf:
+        for name, text in files.items():
+            zf.writestr(name, text)
+    return z
+
+
+@pytest.fixture(scope="module")
+def loaded_store(tmp_path_factory):
+    from graph.embedded import EmbeddedStore
+    from graph.pipeline import load_files
+
+    s = EmbeddedStore(tmp_path_factory.mktemp("db"))
+    load_files(s, [FIX / "twarc" / "search.jsonl", FIX / "twarc" / "followers.jsonl"])
+    yield s
+    s.close()
+
+
+def test_catalogue_has_at_least_15_cases():
+    assert len(ERRORS) + len(SKIPS) >= 15
+
+
+@pytest.mark.parametrize("case", list(ERRORS))
+def test_bad_input_is_refused_and_the_store_is_unchanged(case, tmp_path, loaded_store):
+    from graph.pipeline import load_files
+
+    make, fmt, message = ERRORS[case]
+    store = loaded_store
+    before = store.counts()
+    with pytest.raises(LoadError, match=message):
+        load_files(store, make(tmp_path), format=fmt)
+    assert store.counts() == before
+
+
+@pytest.mark.parametrize("case", list(SKIPS))
+def test_documented_skips_are_counted(case, tmp_path):
+    make, note, check = SKIPS[case]
+    b = read_paths(make(tmp_path))
+    if note:
+        assert any(__import__("re").search(note, n) for n in b.notes), b.notes
+    assert check(b)
+
+
+@pytest.mark.slow
+def test_50_mb_single_line_array_loads(tmp_path):
+    f = mastodon_accounts_line(tmp_path, 120_000)
+    assert f.stat().st_size > 50 * 1024 * 1024
+    assert len(read_paths([f]).follows) == 120_000
