@@ -96,9 +96,10 @@ def main(ctx: click.Context, data_dir: str | None, store: str | None) -> None:
 @click.option("--platform", default=None, help="Platform of the handles for CSV/SNAP (default x).")
 @click.option("--map", "mapping", type=click.Path(exists=True), help='JSON column mapping {"table.column": "your column"}.')
 @click.option("--topics", default=None, help='Keep only the niche: "#specialtycoffee,#latteart".')
+@click.option("--identities", type=click.Path(exists=True), help="CSV mapping one person's accounts across platforms.")
 @click.pass_obj
 @friendly_errors
-def load(obj: Ctx, paths, fmt, kind, platform, mapping, topics) -> None:
+def load(obj: Ctx, paths, fmt, kind, platform, mapping, topics, identities) -> None:
     """Load files into the graph (all-or-nothing).
 
     \b
@@ -125,7 +126,7 @@ def load(obj: Ctx, paths, fmt, kind, platform, mapping, topics) -> None:
 
         batch, stats = load_files(
             store, list(paths), format=fmt, kind=kind, platform=platform,
-            mapping=read_mapping(mapping), topics=topic_list,
+            mapping=read_mapping(mapping), topics=topic_list, identities=identities,
             read_progress=bar.update, write_progress=write_progress,
             on_detect=lambda p, f: _say(f"{p}: detected format {f}"),
         )  # fmt: skip
@@ -332,10 +333,39 @@ def demo(ctx: click.Context, port: int) -> None:
     store = obj.store()
     if store.is_empty():
         _say(f"loading {SAMPLE_DATA} …")
-        ctx.invoke(load, paths=(str(SAMPLE_DATA),), fmt="csv", kind="follows", platform=None, mapping=None, topics=None)
+        ctx.invoke(load, paths=(str(SAMPLE_DATA),), fmt="csv", kind="follows", platform=None, mapping=None,
+                   topics=None, identities=None)
         ctx.invoke(rank, betweenness_k=None, topics=None, seed=0)
     obj.close()
     ctx.invoke(app, port=port, headless=True)
+
+
+@main.command()
+@click.argument("out", type=click.Path())
+@click.option("--shortlist", "shortlist_csv", type=click.Path(exists=True),
+              help="Export only the people in this shortlist CSV (and the edges among them).")
+@click.pass_obj
+@friendly_errors
+def export(obj: Ctx, out, shortlist_csv) -> None:
+    """Export the graph (or a shortlist's subgraph) as GraphML or GEXF for Gephi.
+
+    \b
+    Examples:
+      influence export coffee.gexf
+      influence export picks.graphml --shortlist shortlist.csv
+    """
+    from graph.shortlist import read_handles
+    from graph.pipeline import scored_people
+    from loaders.gephi import export_graph
+
+    store = obj.store()
+    pids = None
+    if shortlist_csv:
+        pids, unknown = read_handles(shortlist_csv, scored_people(store))[:2]
+        for w in unknown[:5]:
+            _say(f"note: {w}")
+    path = export_graph(store, out, pids=pids)
+    click.echo(f"wrote {path}")
 
 
 @main.command()

@@ -27,6 +27,7 @@ def load_files(
     platform: str | None = None,
     mapping: dict[str, str] | None = None,
     topics: list[str] | None = None,
+    identities: str | Path | None = None,
     read_progress: Callable[[int], None] | None = None,
     write_progress: Progress | None = None,
     on_detect: Callable[[str, str], None] | None = None,
@@ -34,7 +35,9 @@ def load_files(
     """Read files (any registered format) and load them in one all-or-nothing write.
 
     With ``topics``, the batch is first scoped to the niche (see
-    :mod:`loaders.niche`); its report lands in ``batch.notes``.
+    :mod:`loaders.niche`); its report lands in ``batch.notes``. ``identities``
+    is a mapping CSV that unifies one person's accounts across platforms
+    (:mod:`loaders.identity`).
     """
     from loaders.registry import read_paths
 
@@ -42,6 +45,10 @@ def load_files(
         list(paths), format=format, kind=kind, platform=platform, mapping=mapping,
         progress=read_progress, on_detect=on_detect,
     )  # fmt: skip
+    if identities:
+        from loaders.identity import apply_identities, read_identities
+
+        batch = apply_identities(batch, read_identities(identities))
     if topics:
         from loaders.niche import scope_to_topics
 
