@@ -175,10 +175,11 @@ def rank(obj: Ctx, betweenness_k, topics, seed) -> None:
     scores = do_rank(store, topics=topic_list, betweenness_k=betweenness_k, seed=seed, progress=progress)
     bar.close()
     click.echo(f"ranked {len(scores):,} people")
-    for name, secs in scores.attrs.get("timings", {}).items():
+    for name, secs in scores.attrs.get("timings_s", {}).items():
         click.echo(f"  {name:<18} {secs:6.2f}s")
     if "betweenness_k" in scores.attrs:
-        click.echo(f"  betweenness: {scores.attrs['betweenness_k'] or 'exact'} sources")
+        k = scores.attrs["betweenness_k"]
+        click.echo(f"  betweenness: {'exact (all sources)' if k is None else f'sampled, k = {k} sources'}")
     top = scores.sort_values("score", ascending=False).head(10)
     click.echo("top 10 by composite score: " + ", ".join(top["pid"].astype(str)))
     click.echo(f"time: {time.perf_counter() - t0:.1f}s, peak memory {_peak_mb():.0f} MB")
@@ -354,8 +355,8 @@ def export(obj: Ctx, out, shortlist_csv) -> None:
       influence export coffee.gexf
       influence export picks.graphml --shortlist shortlist.csv
     """
-    from graph.shortlist import read_handles
     from graph.pipeline import scored_people
+    from graph.shortlist import read_handles
     from loaders.gephi import export_graph
 
     store = obj.store()

@@ -10,9 +10,9 @@ otherwise in the embedded store under ``INFLUENCE_DATA_DIR`` (default
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Mapping
 
 from graph.store import Limits, Store, StoreError
 
@@ -64,7 +64,7 @@ class Settings:
         *,
         dotenv: str | Path | None = ".env",
         **overrides: object,
-    ) -> "Settings":
+    ) -> Settings:
         """Read settings; explicit ``overrides`` (e.g. CLI options) win over the environment,
         which wins over ``.env``.
 

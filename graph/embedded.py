@@ -23,7 +23,7 @@ from filelock import FileLock, Timeout
 
 from graph import cypher as q
 from graph.guard import check_read_only
-from graph.model import EdgeArrays, GraphBatch, LoadError, SCORE_COLUMNS, TRACKING_COLUMNS
+from graph.model import SCORE_COLUMNS, TRACKING_COLUMNS, EdgeArrays, GraphBatch, LoadError
 from graph.store import Limits, LoadStats, Progress, Store, StoreError
 from graph.upsert import plan_load
 
@@ -95,7 +95,7 @@ class EmbeddedStore(Store):
             self._db = None
 
     # -- writing ---------------------------------------------------------------
-    def _write_lock(self) -> "_WriteLock":
+    def _write_lock(self) -> _WriteLock:
         if self._database() is not None and self.read_only:
             raise StoreError(
                 f"the graph in {self.data_dir} is open read-write in another process "

@@ -263,7 +263,7 @@ class EdgeArrays:
         cls,
         pairs: list[tuple[str, str]] | list[tuple[str, str, float]],
         nodes: list[str] | None = None,
-    ) -> "EdgeArrays":
+    ) -> EdgeArrays:
         """Build from (source, target[, weight]) tuples; handy in tests.
 
         >>> e = EdgeArrays.from_pairs([("a", "b"), ("b", "c", 2.0)])

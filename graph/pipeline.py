@@ -7,8 +7,8 @@ a store and returns DataFrames; none of them prints or imports streamlit.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 import pandas as pd
 
@@ -99,9 +99,11 @@ def scored_people(store: Store, pids: list[str] | None = None) -> pd.DataFrame:
     if "handle" in people and people["handle"].isna().any():
         fill = people["pid"].map(lambda p: split_pid(p)[1])
         people["handle"] = people["handle"].fillna(fill)
+    from graph.ranking import percentiles
+
     for m in METRICS:
         if m in people and people[m].notna().any():
-            people[f"pct_{m}"] = people[m].rank(pct=True, method="average") * 100
+            people[f"pct_{m}"] = percentiles(people[m])
     if "score" in people:
         people = people.sort_values("score", ascending=False, na_position="last", kind="stable")
     return people.reset_index(drop=True)

@@ -9,8 +9,9 @@ goes through :meth:`Store.cypher`, which is read-only unless the caller passes
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
 import pandas as pd
 
@@ -127,7 +128,7 @@ class Store(ABC):
     def close(self) -> None:  # pragma: no cover - trivial default
         """Release files, locks and connections."""
 
-    def __enter__(self) -> "Store":
+    def __enter__(self) -> Store:
         return self
 
     def __exit__(self, *exc: object) -> None:
