@@ -116,14 +116,7 @@ def load(obj: Ctx, paths, fmt, kind, platform, mapping, topics, identities) -> N
     store = obj.store()
     with tqdm(desc="reading", unit=" rows", unit_scale=True, file=sys.stderr, disable=None) as bar:
         topic_list = [t.strip() for t in topics.split(",") if t.strip()] if topics else None
-        write_bar = tqdm(total=0, desc="writing", unit=" steps", file=sys.stderr, disable=None)
-
-        def write_progress(done, total, label):
-            write_bar.total = total
-            write_bar.n = done
-            write_bar.set_postfix_str(label)
-            write_bar.refresh()
-
+        write_bar, write_progress = _step_bar("writing", "steps")
         batch, stats = load_files(
             store, list(paths), format=fmt, kind=kind, platform=platform,
             mapping=read_mapping(mapping), topics=topic_list, identities=identities,
@@ -136,6 +129,20 @@ def load(obj: Ctx, paths, fmt, kind, platform, mapping, topics, identities) -> N
     click.echo(f"loaded: {stats.summary()}")
     click.echo(f"graph now: {_counts_line(store.counts())}")
     click.echo(f"time: {time.perf_counter() - t0:.1f}s, peak memory {_peak_mb():.0f} MB")
+
+
+def _step_bar(desc: str, unit: str):
+    """A progress bar on stderr and the ``progress(done, total, label)`` callback that drives it."""
+    from tqdm import tqdm
+
+    bar = tqdm(total=0, desc=desc, unit=f" {unit}", file=sys.stderr, disable=None)
+
+    def progress(done: int, total: int, label: str) -> None:
+        bar.total, bar.n = total, done
+        bar.set_postfix_str(label)
+        bar.refresh()
+
+    return bar, progress
 
 
 def _counts_line(c: dict[str, int]) -> str:
@@ -155,7 +162,6 @@ def rank(obj: Ctx, betweenness_k, topics, seed) -> None:
     Example:
       influence rank --betweenness-k 256
     """
-    from tqdm import tqdm
 
     from graph.pipeline import rank as do_rank
 
@@ -163,14 +169,7 @@ def rank(obj: Ctx, betweenness_k, topics, seed) -> None:
     store = obj.store()
     if store.is_empty():
         raise StoreError("the graph is empty: load something first (influence load PATH)")
-    bar = tqdm(total=1, desc="ranking", unit=" metrics", file=sys.stderr, disable=None)
-
-    def progress(done, total, label):
-        bar.total = total
-        bar.n = done
-        bar.set_postfix_str(label)
-        bar.refresh()
-
+    bar, progress = _step_bar("ranking", "metrics")
     topic_list = [t.strip() for t in topics.split(",")] if topics else None
     scores = do_rank(store, topics=topic_list, betweenness_k=betweenness_k, seed=seed, progress=progress)
     bar.close()
