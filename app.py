@@ -1,0 +1,39 @@
+"""Influence explorer: the Streamlit app (wiring only; the logic lives in ``graph/``).
+
+Run with ``influence app`` (or ``streamlit run app.py``); the store comes from
+the environment (``INFLUENCE_DATA_DIR``, ``INFLUENCE_STORE``, ``NEO4J_*``).
+
+Pages, one per job:
+
+* Explore (strategist): the network of the top N, ego networks, the person panel.
+* Shortlist (team lead): build, edit, assign, track, export.
+* Cypher (analyst): read-only queries with a library of examples.
+* Data: load files, see the niche report, re-rank.
+* Insight: distributions, metric correlations, communities, relays over time.
+"""
+
+import streamlit as st
+
+from app_pages._common import counts, init_session, overview, store_caption, versions
+
+st.set_page_config(page_title="Influence explorer", page_icon=":material/hub:", layout="wide")
+init_session()
+
+nav = st.navigation(
+    [
+        st.Page("app_pages/explore.py", title="Explore", icon=":material/hub:", default=True),
+        st.Page("app_pages/shortlist.py", title="Shortlist", icon=":material/checklist:"),
+        st.Page("app_pages/cypher.py", title="Cypher", icon=":material/terminal:"),
+        st.Page("app_pages/data.py", title="Data", icon=":material/upload:"),
+        st.Page("app_pages/insight.py", title="Insight", icon=":material/insights:"),
+    ]
+)
+
+with st.sidebar:
+    st.caption(f"**Store:** {store_caption()}")
+    st.caption(" · ".join(f"{v:,} {k.lower()}" for k, v in overview(counts(versions())).items()))
+    n_add = len(st.session_state["sl_include"])
+    if n_add:
+        st.caption(f"{n_add} added to the shortlist by hand")
+
+nav.run()

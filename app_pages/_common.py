@@ -1,0 +1,222 @@
+"""What every page shares: the store, data versions, cached tables, the write lock.
+
+The store is one per process (``st.cache_resource``): the embedded store
+allows a single read-write process, and this app is it. Tables computed from
+the store are cached across sessions and keyed by a *data version* that this
+process bumps after each write (load, rank, tracking), so a rerun never
+re-reads or recomputes anything. Writes from every session go through one
+process-wide lock (and the store's own write lock): they are serialised.
+"""
+
+from __future__ import annotations
+
+import threading
+from contextlib import contextmanager
+
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+from graph.config import Settings, open_store
+from graph.model import METRICS, EdgeArrays
+from graph.store import Store
+
+SESSION_DEFAULTS: dict[str, object] = {
+    "sl_include": [],  # pids added by hand (Explore or Shortlist)
+    "sl_exclude": [],  # pids removed by hand
+    "sl_params": None,  # last submitted shortlist parameters
+    "selected": None,  # the person the panel shows
+    "load_report": None,  # notes of the last load (niche report)
+    "editor_round": 0,  # bumps to reset data editors after a save
+}
+
+
+def init_session() -> None:
+    """Session keys, set once."""
+    for key, value in SESSION_DEFAULTS.items():
+        if key not in st.session_state:
+            st.session_state[key] = value.copy() if isinstance(value, list) else value
+
+
+# -- the store ---------------------------------------------------------------------------
+def settings() -> Settings:
+    return Settings.from_env()
+
+
+def _key(s: Settings) -> str:
+    return f"{s.kind}|{s.data_dir}|{s.neo4j_uri}|{s.neo4j_database}|{s.neo4j_username}"
+
+
+def _release(store: Store) -> None:
+    store.close()
+
+
+@st.cache_resource(show_spinner="Opening the graph…", max_entries=2, on_release=_release)
+def _open(key: str) -> Store:
+    return open_store(settings())
+
+
+def store() -> Store:
+    return _open(_key(settings()))
+
+
+@st.cache_resource
+def _state() -> dict:
+    return {"graph": 0, "tracking": 0, "lock": threading.Lock()}
+
+
+def versions() -> tuple[str, int, int]:
+    """(store key, graph version, tracking version): the cache key of every table."""
+    s = _state()
+    return (_key(settings()), s["graph"], s["tracking"])
+
+
+def graph_version() -> tuple[str, int]:
+    """The part of :func:`versions` that ranking and edges depend on."""
+    return versions()[:2]
+
+
+def bump(what: str = "graph") -> None:
+    """Mark the data changed (``graph``: load/rank; ``tracking``: owners, stages…)."""
+    _state()[what] += 1
+
+
+@contextmanager
+def write_lock(timeout: float = 60.0):
+    """Serialise writes across sessions; say so when another one is running."""
+    lock = _state()["lock"]
+    if not lock.acquire(timeout=timeout):
+        st.error("Another session is writing to the graph (load, rank or tracking); try again in a moment.")
+        st.stop()
+    try:
+        yield
+    finally:
+        lock.release()
+
+
+# -- cached tables -------------------------------------------------------------------------
+@st.cache_data(max_entries=4, show_spinner=False)
+def counts(version: tuple) -> dict[str, int]:
+    return store().counts()
+
+
+@st.cache_resource(max_entries=2, show_spinner="Reading people and scores…")
+def people(version: tuple) -> pd.DataFrame:
+    """Everyone with scores, percentiles and tracking, best first. Read-only: copy before changing."""
+    from graph.pipeline import scored_people
+
+    p = scored_people(store())
+    if "score" in p and "pct_score" not in p and p["score"].notna().any():
+        p["pct_score"] = p["score"].rank(pct=True) * 100
+    return p
+
+
+@st.cache_resource(max_entries=2, show_spinner="Reading the graph…")
+def edges(version: tuple) -> dict[str, EdgeArrays]:
+    """Every edge kind as arrays over one node index."""
+    s = store()
+    return {k: s.edge_arrays(k) for k in ("follows", "relays", "mentions")}
+
+
+@st.cache_resource(max_entries=2, show_spinner=False)
+def priority(version: tuple, metric: str) -> np.ndarray:
+    """``metric`` aligned with the edge arrays' nodes (for ego networks)."""
+    p = people(version)
+    nodes = edges(version[:2])["follows"].nodes
+    return pd.Series(p[metric].to_numpy(dtype=float), index=p["pid"]).reindex(nodes).to_numpy()
+
+
+@st.cache_data(max_entries=2, show_spinner=False)
+def brokers(version: tuple) -> set[str]:
+    from graph.views import broker_pids
+
+    return broker_pids(people(version), edges(version[:2])["follows"])
+
+
+@st.cache_data(max_entries=2, show_spinner=False)
+def community_labels(version: tuple) -> dict[int, str]:
+    p = people(version)
+    if "community" not in p or p["community"].isna().all() or "topics" not in p:
+        return {}
+    try:
+        from graph.explain import name_communities
+
+        labels = name_communities(p.dropna(subset=["community"]))
+    except Exception:  # labels are a nicety; never break a page for them
+        return {}
+    return {c: text for c, text in labels.items() if text != f"community {c}"}  # only real names
+
+
+@st.cache_data(max_entries=2, show_spinner=False)
+def hashtags(version: tuple, top: int = 300) -> list[str]:
+    """The most used topics, most used first."""
+    p = people(version)
+    if "topics" not in p:
+        return []
+    tags = p["topics"].dropna().explode().dropna().astype(str).str.lower()
+    return tags.value_counts().head(top).index.tolist()
+
+
+@st.cache_data(max_entries=2, show_spinner=False)
+def relay_events(version: tuple) -> pd.DataFrame:
+    return store().relay_events()
+
+
+def overview(cnt: dict[str, int]) -> dict[str, int]:
+    """The four overview figures; relays are relay events, else aggregate relay edges."""
+    relays = cnt.get("relayed", 0) or cnt.get("relays", 0)
+    return {"People": cnt.get("people", 0), "Follows": cnt.get("follows", 0), "Relays": relays,
+            "Posts": cnt.get("posts", 0)}  # fmt: skip
+
+
+def ranked(p: pd.DataFrame) -> bool:
+    return "score" in p and p["score"].notna().any()
+
+
+def metric_options(p: pd.DataFrame) -> list[str]:
+    """Score and the metrics that tell people apart (some values, not all equal)."""
+    return [m for m in ("score", *METRICS) if m in p and p[m].nunique(dropna=True) > 1]
+
+
+@st.cache_resource(max_entries=2, show_spinner=False)
+def handles(version: tuple) -> dict[str, str]:
+    """pid -> handle."""
+    p = people(version)
+    return dict(zip(p["pid"], p["handle"].astype(str), strict=True))
+
+
+def add_to_shortlist(pid: str) -> None:
+    st.session_state["sl_include"] = list(dict.fromkeys([*st.session_state["sl_include"], pid]))
+    st.session_state["sl_exclude"] = [x for x in st.session_state["sl_exclude"] if x != pid]
+
+
+def show_html(page: str, height: int) -> None:
+    """Embed a self-contained HTML page (the pyvis network) from memory."""
+    if hasattr(st, "iframe"):
+        st.iframe(page, height=height)
+    else:  # Streamlit < 1.52
+        import streamlit.components.v1 as components
+
+        components.html(page, height=height)
+
+
+def store_caption() -> str:
+    s = store()
+    return f"{settings().describe()} · {s.dialect}"
+
+
+def need_data(version: tuple) -> bool:
+    """Stop the page with a pointer to the Data page when the graph is empty."""
+    if counts(version).get("people", 0) == 0:
+        st.info("The graph is empty: load files on the **Data** page.")
+        st.page_link("app_pages/data.py", label="Go to Data", icon=":material/upload:")
+        return True
+    return False
+
+
+def need_ranking(p: pd.DataFrame) -> bool:
+    if not ranked(p):
+        st.warning("Nobody is ranked yet: run the ranking on the **Data** page.")
+        st.page_link("app_pages/data.py", label="Go to Data", icon=":material/upload:")
+        return True
+    return False

@@ -1,0 +1,83 @@
+"""Cypher (analyst): read-only queries with parameters, a library of examples in
+this store's dialect, results as a table, a CSV, and a network when nodes or
+relationships come back."""
+
+import time
+
+import streamlit as st
+
+from app_pages import _common as c
+from graph import query_library as ql
+from graph.cypher_results import csv_bytes, display_frame, result_graph
+from graph.drawing import network_html
+from graph.store import QueryRefused, StoreError
+
+V = c.versions()
+store = c.store()
+dialect = ql.dialect_key(store.dialect)
+st.title("Cypher")
+st.caption(
+    f"Store: **{c.settings().describe()}** · dialect: **{store.dialect}** · read-only: the guard refuses "
+    f"writes · stops after {store.limits.cypher_timeout_s:g} s and {store.limits.max_rows:,} rows."
+)
+
+people = c.people(V) if c.counts(V).get("people", 0) else None
+defaults = ql.default_params(people, c.hashtags(V)[:1] if people is not None else None)
+titles = [ex.title for ex in ql.EXAMPLES]
+
+
+def _load_example() -> None:
+    query = ql.query_for(st.session_state["cy_example"], store.dialect)
+    st.session_state["cy_query"] = query
+    st.session_state["cy_params"] = ql.params_text(query, defaults)
+
+
+def _fill_params() -> None:
+    try:
+        current = ql.parse_params(st.session_state["cy_params"])
+    except ValueError:
+        current = {}
+    st.session_state["cy_params"] = ql.params_text(st.session_state["cy_query"], {**defaults, **current})
+
+
+if "cy_query" not in st.session_state:
+    st.session_state["cy_example"] = titles[0]
+    _load_example()
+
+e = st.columns([2, 3])
+e[0].selectbox(
+    "Example queries (for this store's dialect)", titles, key="cy_example", on_change=_load_example
+)
+note = next(ex.note for ex in ql.EXAMPLES if ex.title == st.session_state["cy_example"])
+if note:
+    e[1].caption(note)
+st.text_area("Query", key="cy_query", height=170)
+p = st.columns([4, 1])
+p[0].text_area("Parameters (JSON)", key="cy_params", height=68, help='Values for $names, e.g. {"n": 10}.')
+p[1].button("Fill parameters", on_click=_fill_params, key="cy_fill", help="Add the $names the query uses.")
+
+if st.button("Run", type="primary", key="cy_run", icon=":material/play_arrow:"):
+    try:
+        params = ql.parse_params(st.session_state["cy_params"])
+        t0 = time.perf_counter()
+        df = store.cypher(st.session_state["cy_query"], params)
+        st.session_state["cy_result"] = (df, time.perf_counter() - t0)
+    except QueryRefused as exc:
+        st.session_state.pop("cy_result", None)
+        st.error(f"Refused: {exc}")
+    except (StoreError, ValueError) as exc:
+        st.session_state.pop("cy_result", None)
+        st.error(f"Query failed: {exc}")
+
+if "cy_result" in st.session_state:
+    df, secs = st.session_state["cy_result"]
+    capped = " (row cap reached)" if len(df) >= store.limits.max_rows else ""
+    st.caption(f"{len(df):,} rows in {secs * 1000:,.0f} ms{capped}")
+    st.dataframe(display_frame(df), hide_index=True, height=min(38 + 35 * len(df), 420))
+    st.download_button("Download CSV", csv_bytes(df), file_name="query.csv", mime="text/csv",
+                       key="cy_csv", on_click="ignore", icon=":material/download:")  # fmt: skip
+    found = result_graph(df)
+    if found is not None:
+        nodes, edges = found
+        st.caption(f"Network of the result: {len(nodes):,} nodes, {len(edges):,} relationships.")
+        c.show_html(network_html(nodes, edges, size_by="score", height=520), 540)

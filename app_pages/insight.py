@@ -1,0 +1,65 @@
+"""Insight: score distributions, how the metrics agree, community sizes, and relay
+activity over time (Altair charts built in graph.charts)."""
+
+import streamlit as st
+
+from app_pages import _common as c
+from graph import charts
+
+V = c.versions()
+st.title("Insight")
+st.caption(
+    "How the metrics are distributed and how far they agree: followers alone say little about who is relayed."
+)
+if c.need_data(V):
+    st.stop()
+people = c.people(V)
+if c.need_ranking(people):
+    st.stop()
+metrics = c.metric_options(people)
+
+
+@st.cache_data(max_entries=4, show_spinner="Correlating metrics…")
+def correlation(V, top_fraction):
+    from graph.compare import metric_correlation
+
+    return metric_correlation(c.people(V), top_fraction=top_fraction)
+
+
+@st.cache_data(max_entries=4, show_spinner=False)
+def timeline(V, freq: str):
+    return charts.timeline_frame(c.relay_events(V), freq=freq)
+
+
+left, right = st.columns(2)
+with left:
+    h = st.columns([2, 1])
+    metric = h[0].selectbox("Metric", metrics, key="in_metric")
+    log = h[1].checkbox("Log scale", metric not in ("score",), key="in_log")
+    st.altair_chart(charts.histogram_chart(charts.histogram_frame(people[metric], log=log), metric, log=log))
+    st.altair_chart(charts.community_chart(charts.community_frame(people, c.community_labels(V))))
+with right:
+    top10 = st.toggle("Only the top 10% by followers", key="in_top10")
+    matrix = correlation(V, 0.1 if top10 else None)
+    st.altair_chart(charts.correlation_chart(charts.correlation_frame(matrix)))
+    st.caption(
+        f"Spearman rank correlation over {matrix.attrs.get('rows', len(people)):,} people. Cha et al. (2010), "
+        "all Twitter users: followers vs retweets 0.55, vs mentions 0.64; among the top 10%: 0.12 and 0.29. "
+        "Followers alone say little about who gets relayed."
+    )
+    s = st.columns(2)
+    x = s[0].selectbox(
+        "x", metrics, index=metrics.index("followers") if "followers" in metrics else 0, key="in_x"
+    )
+    y = s[1].selectbox("y", metrics, index=metrics.index("relays_received") if "relays_received" in metrics else 0,
+                       key="in_y")  # fmt: skip
+    st.altair_chart(charts.scatter_chart(charts.scatter_frame(people, x, y), x, y))
+
+st.subheader("Relay activity over time")
+freq = st.radio("Per", ["D", "W", "MS"], index=1, horizontal=True, key="in_freq",
+                format_func={"D": "day", "W": "week", "MS": "month"}.get)  # fmt: skip
+frame = timeline(V, freq)
+if frame.empty:
+    st.info("This data has no timestamped relays (e.g. a follow graph only).")
+else:
+    st.altair_chart(charts.timeline_chart(frame))
