@@ -131,8 +131,8 @@ class EmbeddedStore(Store):
                 progress(i, len(steps), step.label)
             if step.kind == "copy":
                 text = q.LB_COPY[step.table].format(cols=", ".join(step.frame.columns))
-            elif step.kind == "update_people":
-                sets = ", ".join(f"p.{c} = {c}" for c in step.frame.columns if c != "pid")
+            elif step.kind == "update_people":  # a reload fills gaps, never blanks a field
+                sets = ", ".join(f"p.{c} = coalesce({c}, p.{c})" for c in step.frame.columns if c != "pid")
                 text = q.LB_UPDATE_PEOPLE.format(sets=sets)
             else:
                 text = {"set_relays": q.LB_SET_RELAYS, "set_mentions": q.LB_SET_MENTIONS}[step.kind]

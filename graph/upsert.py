@@ -60,7 +60,7 @@ def plan_load(batch: GraphBatch, existing: Existing | None) -> Plan:
 
     >>> from loaders.base import finish_batch
     >>> b = finish_batch(GraphBatch(follows=pd.DataFrame({"source": ["x:a"], "target": ["x:b"]})))
-    >>> [(s.table, len(s.frame)) for s in plan_load(b, None).steps]
+    >>> [(s.table, len(s.frame)) for s in plan_load(b, None).steps if len(s.frame)]
     [('Person', 2), ('FOLLOWS', 1)]
     """
     plan = Plan()
