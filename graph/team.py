@@ -10,6 +10,7 @@ locked are honoured before anything else.
 
 from __future__ import annotations
 
+import math
 from collections import Counter
 from collections.abc import Iterable
 
@@ -75,6 +76,7 @@ def split_team(
     *,
     pairs_together: Iterable[tuple[str, str]] = (),
     by: str | None = "community",
+    tolerance: float = 0.1,
 ) -> pd.DataFrame:
     """Assign each pick an owner, keeping communities together and loads even.
 
@@ -92,6 +94,10 @@ def split_team(
         Pairs that must share an owner.
     by : str or None
         Column whose values form the blocks kept together.
+    tolerance : float
+        How far above an even share (``len / members``) a member's load may
+        go to keep a community whole; a block that would pass that is split.
+        ``float("inf")`` never splits below ``capacity``.
 
     Returns
     -------
@@ -147,18 +153,24 @@ def split_team(
     def size(b) -> int:
         return sum(map(len, pending[b]))
 
+    even = math.ceil(len(df) / len(names))
+    cap = capacity if math.isinf(tolerance) else min(capacity, max(even, math.ceil(even * (1 + tolerance))))
+
     # real blocks largest first, then the loose rows (one atom each) to even out loads
     order = sorted((b for b in pending if b is not None), key=lambda b: (-size(b), str(b)))
     loose = [[a] for a in sorted(pending.get(None, []), key=len, reverse=True)]
     for atoms in [pending[b] for b in order] + loose:
         k = sum(map(len, atoms))
         have = held.setdefault(_key(blocks[atoms[0][0]]), Counter())  # live: give() updates it
-        fits = [m for m in names if load[m] + k <= capacity]
+        fits = [m for m in names if load[m] + k <= cap]
         if fits:
             give([i for a in atoms for i in a], max(fits, key=lambda m: (have[m], -load[m])))
             continue
-        for atom in atoms:  # split: most room first, stay with the same member while it fits
-            room = [m for m in names if load[m] + len(atom) <= capacity]
+        for atom in atoms:  # split: fill up to an even share, most room first, same member while it fits
+            room = next(
+                (ms for limit in (even, cap, capacity) if (ms := [m for m in names if load[m] + len(atom) <= limit])),
+                [],
+            )
             if not room:
                 raise ValueError(f"no member has room for a group of {len(atom)} that must stay together")
             give(atom, max(room, key=lambda m: (have[m] > 0, capacity - load[m])))

@@ -157,3 +157,17 @@ def test_any_feasible_split_respects_capacity_and_pairs(sizes, members, slack, p
     whole = [c for c, k in enumerate(sizes) if k <= capacity]
     if not pairs and slack >= max(sizes):  # plenty of room: nothing is split
         assert (owners_per_community(df)[whole] == 1).all()
+
+
+def test_loads_are_even_and_communities_split_only_as_needed():
+    """Five communities (69, 66, 64, 52, 49) over three members: even loads, at most M-1 extra splits."""
+    sizes = [69, 66, 64, 52, 49]
+    comm = [c for c, k in enumerate(sizes) for _ in range(k)]
+    s = pd.DataFrame({"pid": [f"p{i}" for i in range(len(comm))], "community": comm})
+    out = split_team(s, ["ana", "ben", "cy"], capacity=150)
+    loads = out["owner"].value_counts()
+    assert loads.max() - loads.min() <= 1
+    pieces = out.groupby("community")["owner"].nunique().sum()
+    assert pieces <= len(sizes) + 2  # each split adds one piece; at most members - 1 splits needed here
+    never = split_team(s, ["ana", "ben", "cy"], capacity=150, tolerance=float("inf"))
+    assert never.groupby("community")["owner"].nunique().max() == 1  # whole communities when allowed
