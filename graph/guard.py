@@ -6,6 +6,10 @@ Defence in depth, cheapest first:
    and string literals removed, backtick identifiers neutralised — and refuses
    a second statement, any write or schema clause, file access (``LOAD``,
    ``COPY``), ``CALL { } IN TRANSACTIONS`` and procedures outside an allow-list.
+   Neo4j decodes ``\\uXXXX`` escapes *before* it splits the text into tokens
+   (``// \\u000a CREATE`` ends the comment there, ``'\\u0027`` closes the string) and
+   ends a ``//`` comment at a bare carriage return; LadybugDB does neither. So a
+   query must pass both as written and with its escapes decoded.
 2. The store then asks the engine: Neo4j's ``EXPLAIN`` query type must be
    ``r``; LadybugDB runs the query inside ``BEGIN TRANSACTION READ ONLY``,
    where the engine itself rejects every write.
@@ -18,14 +22,20 @@ import re
 
 from graph.store import QueryRefused
 
-__all__ = ["check_read_only", "strip_literals", "WRITE_WORDS"]
+__all__ = ["check_read_only", "strip_literals", "decode_unicode_escapes", "WRITE_WORDS"]
 
 #: Clauses that write data or schema, or touch files, in either dialect.
 WRITE_WORDS = (
     "CREATE", "MERGE", "SET", "DELETE", "DETACH", "REMOVE", "DROP", "ALTER",
     "COPY", "LOAD", "INSTALL", "ATTACH", "EXPORT", "IMPORT", "BEGIN", "COMMIT",
     "ROLLBACK", "CHECKPOINT", "FOREACH", "GRANT", "DENY", "REVOKE", "TERMINATE",
+    # Neo4j administration commands (``RENAME USER`` passes EXPLAIN as query type ``s``)
+    "RENAME", "SUSPEND", "ENABLE", "DISABLE", "DEALLOCATE", "REALLOCATE", "DRYRUN", "UNINSTALL",
 )  # fmt: skip
+#: Administration commands whose first word is also a common alias (``AS start``).
+_ADMIN = re.compile(r"\b(START|STOP)\s+(DATABASES?|SERVERS?)\b", re.I)
+#: JavaCC-style unicode escapes (``\\uXXXX``, any number of ``u``) as Neo4j decodes them.
+_UNICODE_ESCAPE = re.compile(r"\\u+([0-9A-Fa-f]{4})")
 
 #: Procedures an analyst may CALL (lower case, exact names).
 READ_PROCEDURES = frozenset(
@@ -42,7 +52,7 @@ READ_PROCEDURES = frozenset(
 
 _TOKEN = re.compile(
     r"""
-    (?P<line_comment>//[^\n]*)
+    (?P<line_comment>//[^\n\r]*)
   | (?P<block_comment>/\*.*?(\*/|\Z))
   | (?P<string>'(?:[^'\\]|\\.)*('|\Z)|"(?:[^"\\]|\\.)*("|\Z))
   | (?P<ident>`(?:[^`]|``)*(`|\Z))
@@ -55,7 +65,7 @@ def strip_literals(query: str) -> str:
     """The query with comments removed and strings/backtick names blanked.
 
     >>> strip_literals("MATCH (n) /* CREATE */ RETURN 'SET x' AS `DELETE` // MERGE")
-    'MATCH (n)   RETURN ? AS ? '
+    'MATCH (n)   RETURN ? AS ?  '
     """
 
     def repl(m: re.Match[str]) -> str:
@@ -64,8 +74,19 @@ def strip_literals(query: str) -> str:
     return _TOKEN.sub(repl, query)
 
 
+def decode_unicode_escapes(query: str) -> str:
+    """The query with ``\\uXXXX`` escapes decoded, as Neo4j's parser reads it.
+
+    >>> decode_unicode_escapes(r"RETURN 1 // \\u000a CREATE (n)")
+    'RETURN 1 // \\n CREATE (n)'
+    """
+    return _UNICODE_ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), query)
+
+
 def check_read_only(query: str) -> str:
     """Return the stripped query, or raise :class:`QueryRefused` saying why.
+
+    The query must pass as written and with unicode escapes decoded.
 
     >>> check_read_only("MATCH (p:Person) RETURN p.handle LIMIT 5")
     'MATCH (p:Person) RETURN p.handle LIMIT 5'
@@ -77,9 +98,20 @@ def check_read_only(query: str) -> str:
     Traceback (most recent call last):
     ...
     graph.store.QueryRefused: read-only: SET writes to the graph (use --allow-write to permit writes)
+    >>> check_read_only(r"MATCH (p) // \\u000a SET p.x = 1")
+    Traceback (most recent call last):
+    ...
+    graph.store.QueryRefused: read-only: SET writes to the graph (use --allow-write to permit writes)
     """
     if not query or not query.strip():
         raise QueryRefused("empty query")
+    decoded = decode_unicode_escapes(query)
+    if decoded != query:
+        _check(decoded)
+    return _check(query)
+
+
+def _check(query: str) -> str:
     text = strip_literals(query)
     head, sep, tail = text.partition(";")
     if sep and tail.strip(" \t\r\n;"):
@@ -90,6 +122,8 @@ def check_read_only(query: str) -> str:
         if w in WRITE_WORDS:
             what = "reads files" if w in ("LOAD", "COPY", "IMPORT", "ATTACH", "INSTALL") else "writes to the graph"
             raise QueryRefused(f"read-only: {w} {what} (use --allow-write to permit writes)")
+    if _ADMIN.search(head):
+        raise QueryRefused("read-only: administration commands are refused")
     if re.search(r"\bIN\s+(\d+\s+)?(CONCURRENT\s+)?TRANSACTIONS\b", head, re.I):
         raise QueryRefused("read-only: CALL { } IN TRANSACTIONS is refused")
     for m in re.finditer(r"\bCALL\s+([A-Za-z_][A-Za-z_0-9.]*)", head, re.I):
