@@ -155,8 +155,9 @@ def test_any_feasible_split_respects_capacity_and_pairs(sizes, members, slack, p
     owner = df.set_index("pid")["owner"]
     assert all(owner[a] == owner[b] for a, b in pairs)
     whole = [c for c, k in enumerate(sizes) if k <= capacity]
-    if not pairs and slack >= max(sizes):  # plenty of room: nothing is split
-        assert (owners_per_community(df)[whole] == 1).all()
+    if not pairs and slack >= max(sizes):  # plenty of room and no balancing: nothing is split
+        whole_df = split_team(picks(comm), members, capacity, tolerance=float("inf"))
+        assert (owners_per_community(whole_df)[whole] == 1).all()
 
 
 def test_loads_are_even_and_communities_split_only_as_needed():
