@@ -54,9 +54,10 @@ def kshell(e: EdgeArrays | sp.csr_array) -> np.ndarray:
         core[peel], alive[peel] = k, False
         left -= len(peel)
         nbrs = np.concatenate([_row_entries(S, peel), _row_entries(ST, peel)])
-        np.subtract.at(deg, nbrs, 1)
-        nbrs.sort()
-        cand = nbrs[np.concatenate(([True], nbrs[1:] != nbrs[:-1]))] if len(nbrs) else nbrs
+        nbrs.sort()  # neighbours once each, with how many peeled edges they lose
+        first = np.concatenate(([True], nbrs[1:] != nbrs[:-1])) if len(nbrs) else np.zeros(0, bool)
+        cand = nbrs[first]
+        deg[cand] -= np.diff(np.append(np.flatnonzero(first), len(nbrs)))
     return core
 
 
