@@ -23,7 +23,7 @@ from filelock import FileLock, Timeout
 
 from graph import cypher as q
 from graph.guard import check_read_only
-from graph.model import SCORE_COLUMNS, TRACKING_COLUMNS, EdgeArrays, GraphBatch, LoadError
+from graph.model import EdgeArrays, GraphBatch, LoadError
 from graph.store import Limits, LoadStats, Progress, Store, StoreError
 from graph.upsert import plan_load
 
@@ -139,14 +139,6 @@ class EmbeddedStore(Store):
             conn.execute(text, {"df": _arrow(step.frame)})
         if progress:
             progress(len(steps), len(steps), "committed")
-
-    def write_scores(self, scores: pd.DataFrame) -> int:
-        cols = [c for c in scores.columns if c in SCORE_COLUMNS]
-        return self._update_people(scores[["pid", *cols]])
-
-    def write_tracking(self, rows: pd.DataFrame) -> int:
-        cols = [c for c in rows.columns if c in TRACKING_COLUMNS]
-        return self._update_people(rows[["pid", *cols]])
 
     def _update_people(self, frame: pd.DataFrame) -> int:
         if frame.empty or len(frame.columns) < 2:

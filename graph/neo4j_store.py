@@ -32,7 +32,7 @@ import pandas as pd
 from graph import cypher as q
 from graph import neo4j_bulk as bulk
 from graph.guard import check_read_only
-from graph.model import SCORE_COLUMNS, TRACKING_COLUMNS, EdgeArrays, GraphBatch, LoadError
+from graph.model import EdgeArrays, GraphBatch, LoadError
 from graph.store import Limits, LoadStats, Progress, QueryRefused, Store, StoreError
 from graph.upsert import plan_load
 
@@ -246,14 +246,6 @@ class Neo4jStore(Store):
             else ""
         )
         return StoreError(f"load failed and was rolled back{parts}; the graph is unchanged ({err})")
-
-    def write_scores(self, scores: pd.DataFrame) -> int:
-        cols = [c for c in scores.columns if c in SCORE_COLUMNS]
-        return self._update_people(scores[["pid", *cols]])
-
-    def write_tracking(self, rows: pd.DataFrame) -> int:
-        cols = [c for c in rows.columns if c in TRACKING_COLUMNS]
-        return self._update_people(rows[["pid", *cols]])
 
     def _update_people(self, frame: pd.DataFrame) -> int:
         if frame.empty or len(frame.columns) < 2:

@@ -15,7 +15,7 @@ from typing import Any
 
 import pandas as pd
 
-from graph.model import EdgeArrays, GraphBatch
+from graph.model import SCORE_COLUMNS, TRACKING_COLUMNS, EdgeArrays, GraphBatch
 
 __all__ = ["Store", "LoadStats", "QueryRefused", "StoreError", "Progress", "Limits"]
 
@@ -71,17 +71,23 @@ class Store(ABC):
     def load(self, batch: GraphBatch, *, progress: Progress | None = None) -> LoadStats:
         """Add a batch; all-or-nothing; reloading the same batch adds nothing."""
 
-    @abstractmethod
     def write_scores(self, scores: pd.DataFrame) -> int:
         """Set score columns (``graph.model.SCORE_COLUMNS``) on people.
 
         ``scores`` has a ``pid`` column plus any subset of score columns.
         Returns the number of people updated.
         """
+        cols = [c for c in scores.columns if c in SCORE_COLUMNS]
+        return self._update_people(scores[["pid", *cols]])
 
-    @abstractmethod
     def write_tracking(self, rows: pd.DataFrame) -> int:
         """Set relationship tracking (``graph.model.TRACKING_COLUMNS``) by ``pid``."""
+        cols = [c for c in rows.columns if c in TRACKING_COLUMNS]
+        return self._update_people(rows[["pid", *cols]])
+
+    @abstractmethod
+    def _update_people(self, frame: pd.DataFrame) -> int:
+        """Set the given columns (already allow-listed) on the people in ``frame.pid``."""
 
     @abstractmethod
     def clear(self) -> None:
