@@ -214,6 +214,16 @@ def need_data(version: tuple) -> bool:
     return False
 
 
+def ranked_people_or_stop(version: tuple) -> pd.DataFrame:
+    """The ranked people table, or stop the page with a pointer to the Data page."""
+    if need_data(version):
+        st.stop()
+    p = people(version)
+    if need_ranking(p):
+        st.stop()
+    return p
+
+
 def need_ranking(p: pd.DataFrame) -> bool:
     if not ranked(p):
         st.warning("Nobody is ranked yet: run the ranking on the **Data** page.")

@@ -11,11 +11,7 @@ st.title("Insight")
 st.caption(
     "How the metrics are distributed and how far they agree: followers alone say little about who is relayed."
 )
-if c.need_data(V):
-    st.stop()
-people = c.people(V)
-if c.need_ranking(people):
-    st.stop()
+people = c.ranked_people_or_stop(V)
 metrics = c.metric_options(people)
 
 

@@ -17,11 +17,7 @@ st.caption(
     "split them across the team, and track every relationship. Tracking is stored in the graph, "
     "so the whole team sees the same owners, stages and notes."
 )
-if c.need_data(V):
-    st.stop()
-people = c.people(V)
-if c.need_ranking(people):
-    st.stop()
+people = c.ranked_people_or_stop(V)
 names = c.handles(V)
 METHODS = {
     "set": "Set: greedy marginal reach (RIS/CELF)",

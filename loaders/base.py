@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import io
 import zlib
+from collections.abc import Iterable
 from pathlib import Path
-from typing import IO, Iterable
+from typing import IO
 
 import pandas as pd
 
-from graph.model import TABLE_DTYPES, GraphBatch, LoadError, make_pid
+from graph.model import TABLE_DTYPES, GraphBatch, LoadError
 
 __all__ = [
     "open_text",

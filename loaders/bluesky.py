@@ -36,7 +36,7 @@ from typing import Any
 
 from graph.model import GraphBatch
 from loaders.base import finish_batch
-from loaders.jsonio import expand_paths, iter_json, iter_json_file
+from loaders.jsonio import iter_json, read_files
 from loaders.records import Collected, Where, counted, mixed_platform_error
 
 __all__ = ["read_bluesky", "parse_bluesky"]
@@ -47,10 +47,7 @@ _PAGE_KEYS = ("follows", "followers", "repostedBy", "records", "profiles", "feed
 
 def read_bluesky(paths: list[str | Path], *, progress: Callable[[int], None] | None = None) -> GraphBatch:
     """Read Bluesky JSON / JSON Lines files (or folders of them) into one batch."""
-    reader = _Bluesky()
-    for f in expand_paths(paths):
-        reader.read(iter_json_file(f), str(f), progress)
-    return reader.finish()
+    return read_files(_Bluesky(), paths, progress)
 
 
 def parse_bluesky(

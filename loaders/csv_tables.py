@@ -28,8 +28,9 @@ that, from its header.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
-from typing import IO, Callable
+from typing import IO
 
 import pandas as pd
 

@@ -27,7 +27,7 @@ from typing import IO, Any
 from graph.model import LoadError
 from loaders.base import open_binary
 
-__all__ = ["iter_json", "iter_json_file", "MAX_RECORD_BYTES", "JSON_SUFFIXES", "expand_paths"]
+__all__ = ["iter_json", "iter_json_file", "MAX_RECORD_BYTES", "JSON_SUFFIXES", "expand_paths", "read_files"]
 
 #: Largest single JSON value accepted (characters), see the module docstring.
 MAX_RECORD_BYTES = 64 * 1024 * 1024
@@ -220,3 +220,14 @@ def expand_paths(paths: list[str | Path], suffixes: tuple[str, ...] = JSON_SUFFI
 def _has_suffix(f: Path, suffixes: tuple[str, ...]) -> bool:
     name = f.name.lower().removesuffix(".gz")
     return name.endswith(suffixes)
+
+
+def read_files(reader: Any, paths: list[str | Path], progress: Any = None) -> Any:
+    """Feed every JSON file under ``paths`` to a record reader; return its batch.
+
+    ``reader`` has ``read(records, path, progress)`` and ``finish()``
+    (the platform loaders' readers).
+    """
+    for f in expand_paths(paths):
+        reader.read(iter_json_file(f), str(f), progress)
+    return reader.finish()

@@ -7,9 +7,9 @@ Each format registers a reader ``read(paths, *, kind, platform, mapping, progres
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 
 from graph.model import GraphBatch, LoadError
 from loaders.base import open_binary

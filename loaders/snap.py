@@ -13,8 +13,9 @@ stay in Arrow-backed string columns, so there is no Python object per edge.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import Path
-from typing import IO, Callable
+from typing import IO
 
 import numpy as np
 import pandas as pd

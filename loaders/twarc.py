@@ -44,7 +44,7 @@ from typing import Any
 
 from graph.model import GraphBatch
 from loaders.base import finish_batch
-from loaders.jsonio import expand_paths, iter_json, iter_json_file
+from loaders.jsonio import iter_json, read_files
 from loaders.records import Collected, Where, counted, mixed_platform_error
 
 __all__ = ["read_twarc", "parse_twarc"]
@@ -55,10 +55,7 @@ _FOLLOW_URL = re.compile(r"/2/users/(\d+)/(followers|following)\b")
 
 def read_twarc(paths: list[str | Path], *, progress: Callable[[int], None] | None = None) -> GraphBatch:
     """Read twarc2 files (or folders of ``.jsonl``) into one batch."""
-    reader = _Twarc()
-    for f in expand_paths(paths):
-        reader.read(iter_json_file(f), str(f), progress)
-    return reader.finish()
+    return read_files(_Twarc(), paths, progress)
 
 
 def parse_twarc(
