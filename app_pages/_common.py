@@ -17,9 +17,9 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from graph.config import Settings, open_store
+from graph.settings import Settings, open_store
 from graph.model import METRICS, EdgeArrays
-from graph.store import Store
+from graph.stores.base import Store
 
 SESSION_DEFAULTS: dict[str, object] = {
     "sl_include": [],  # pids added by hand (Explore or Shortlist)
@@ -103,7 +103,7 @@ def counts(version: tuple) -> dict[str, int]:
 @st.cache_resource(max_entries=2, show_spinner="Reading people and scores…")
 def people(version: tuple) -> pd.DataFrame:
     """Everyone with scores, percentiles and tracking, best first. Read-only: copy before changing."""
-    from graph.pipeline import scored_people
+    from graph.jobs import scored_people
 
     p = scored_people(store())
     if "score" in p and "pct_score" not in p and p["score"].notna().any():
@@ -128,7 +128,7 @@ def priority(version: tuple, metric: str) -> np.ndarray:
 
 @st.cache_data(max_entries=2, show_spinner=False)
 def brokers(version: tuple) -> set[str]:
-    from graph.views import broker_pids
+    from graph.views.people import broker_pids
 
     return broker_pids(people(version), edges(version[:2])["follows"])
 
@@ -139,7 +139,7 @@ def community_labels(version: tuple) -> dict[int, str]:
     if "community" not in p or p["community"].isna().all() or "topics" not in p:
         return {}
     try:
-        from graph.explain import name_communities
+        from graph.shortlist.explain import name_communities
 
         labels = name_communities(p.dropna(subset=["community"]))
     except Exception:  # labels are a nicety; never break a page for them

@@ -7,10 +7,10 @@ import time
 import streamlit as st
 
 from app_pages import _common as c
-from graph import query_library as ql
-from graph.cypher_results import csv_bytes, display_frame, result_graph
-from graph.drawing import network_html
-from graph.store import QueryRefused, StoreError
+from graph.views import query_library as ql
+from graph.views.cypher_results import csv_bytes, display_frame, result_graph
+from graph.views.drawing import network_html
+from graph.stores.base import QueryRefused, StoreError
 
 V = c.versions()
 store = c.store()

@@ -11,7 +11,7 @@ import streamlit as st
 
 from app_pages import _common as c
 from graph.model import LoadError
-from graph.store import StoreError
+from graph.stores.base import StoreError
 from loaders.registry import FORMATS
 
 V = c.versions()
@@ -59,7 +59,7 @@ def _paths(tmp: Path) -> list[Path]:
 
 
 if go:
-    from graph.pipeline import load_files
+    from graph.jobs import load_files
 
     tmp = Path(tempfile.mkdtemp(prefix="influence-upload-"))
     try:
@@ -122,7 +122,7 @@ with st.form("rank_form"):
     )
 
 if rank_go:
-    from graph.pipeline import rank
+    from graph.jobs import rank
 
     bar = st.progress(0.0, text="ranking…")
     try:

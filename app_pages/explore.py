@@ -7,8 +7,8 @@ search box; the network highlights them and the panel below describes them.
 import streamlit as st
 
 from app_pages import _common as c
-from graph import views
-from graph.drawing import layout, network_html
+from graph.views import people as views
+from graph.views.drawing import layout, network_html
 
 V = c.versions()
 st.title("Explore")

@@ -1,10 +1,10 @@
 """Insight: score distributions, how the metrics agree, community sizes, and relay
-activity over time (Altair charts built in graph.charts)."""
+activity over time (Altair charts built in graph.views.charts)."""
 
 import streamlit as st
 
 from app_pages import _common as c
-from graph import charts
+from graph.views import charts
 
 V = c.versions()
 st.title("Insight")
@@ -17,7 +17,7 @@ metrics = c.metric_options(people)
 
 @st.cache_data(max_entries=4, show_spinner="Correlating metrics…")
 def correlation(V, top_fraction):
-    from graph.compare import metric_correlation
+    from graph.ranking.correlation import metric_correlation
 
     return metric_correlation(c.people(V), top_fraction=top_fraction)
 

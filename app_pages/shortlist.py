@@ -5,10 +5,11 @@ import pandas as pd
 import streamlit as st
 
 from app_pages import _common as c
-from graph import shortlist as sl_lib
-from graph import tracking, views
+from graph.shortlist import export as sl_lib
+from graph.shortlist import tracking
+from graph.views import people as views
 from graph.model import STAGES
-from graph.store import StoreError
+from graph.stores.base import StoreError
 
 V = c.versions()
 st.title("Shortlist")
@@ -69,7 +70,7 @@ def _team(text: str):
 
 @st.cache_data(max_entries=8, show_spinner="Picking the shortlist…")
 def build(G, method, top, include, exclude, team, capacity, max_per_community):
-    from graph.pipeline import build_shortlist
+    from graph.jobs import build_shortlist
 
     return build_shortlist(
         c.store(), top=top, method=method, include=list(include), exclude=list(exclude), team=team,
@@ -104,7 +105,7 @@ m[2].metric("Communities", f"{sl['community'].nunique():,}" if "community" in sl
 m[3].metric("Locked", f"{len(set(locked) & set(sl['pid'])):,}")
 
 if "owner" in sl:
-    from graph.team import member_names, team_summary
+    from graph.shortlist.team import member_names, team_summary
 
     with st.expander("Team split", expanded=True):
         members = member_names(team_spec) if team_spec else None

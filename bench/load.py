@@ -57,13 +57,13 @@ def _child(kind: str, path: str, edges: int | None, batch_size: int, env: dict, 
     batch = read_batch(Path(path), edges)
     read_s, rss_read = time.perf_counter() - t0, peak_rss_mb()
     if kind == "neo4j":
-        from graph.config import Settings
-        from graph.neo4j_store import Neo4jStore
+        from graph.settings import Settings
+        from graph.stores.neo4j import Neo4jStore
 
         store = Neo4jStore.connect(Settings.from_env(dotenv=None))
         store.batch_size = batch_size
     else:
-        from graph.embedded import EmbeddedStore
+        from graph.stores.embedded import EmbeddedStore
 
         store = EmbeddedStore(Path(tempfile.mkdtemp(prefix="bench-load-")) / "graph")
     t0 = time.perf_counter()
@@ -149,8 +149,8 @@ def jvm_memory(pid: int | None) -> str:
 
 def empty_neo4j(env: dict) -> None:
     os.environ.update(env)
-    from graph.config import Settings
-    from graph.neo4j_store import Neo4jStore
+    from graph.settings import Settings
+    from graph.stores.neo4j import Neo4jStore
 
     with Neo4jStore.connect(Settings.from_env(dotenv=None)) as store:
         if store.counts()["people"]:

@@ -1,4 +1,4 @@
-"""Benchmark graph.fastrank.rank_all against peers measured in the same run.
+"""Benchmark graph.ranking.fast.rank_all against peers measured in the same run.
 
 Graphs: SNAP ego-Twitter (McAuley & Leskovec 2012; 81k nodes, 1.77M follows; the
 follow graph doubles as the relay graph so relay PageRank does real work) and a
@@ -102,7 +102,7 @@ def load(spec: dict):
 
 
 def child_rank(spec: dict) -> dict:
-    from graph.fastrank import rank_all
+    from graph.ranking.fast import rank_all
 
     t0 = time.perf_counter()
     f, r, m = load(spec)
@@ -146,7 +146,7 @@ def child_peers(spec: dict) -> dict:
     import networkit as nk
     import scipy.sparse as sp
 
-    from graph.fastrank import _simple, adjacency, auto_betweenness_k
+    from graph.ranking.fast import _simple, adjacency, auto_betweenness_k
 
     f, _, _ = load(spec)
     A = adjacency(f)

@@ -16,9 +16,9 @@ from pathlib import Path
 
 import click
 
-from graph.config import Settings, open_store
+from graph.settings import Settings, open_store
 from graph.model import LoadError
-from graph.store import QueryRefused, StoreError
+from graph.stores.base import QueryRefused, StoreError
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE_DATA = ROOT / "sample_data"
@@ -109,7 +109,7 @@ def load(obj: Ctx, paths, fmt, kind, platform, mapping, topics, identities) -> N
     """
     from tqdm import tqdm
 
-    from graph.pipeline import load_files
+    from graph.jobs import load_files
     from loaders.csv_tables import read_mapping
 
     t0 = time.perf_counter()
@@ -163,7 +163,7 @@ def rank(obj: Ctx, betweenness_k, topics, seed) -> None:
       influence rank --betweenness-k 256
     """
 
-    from graph.pipeline import rank as do_rank
+    from graph.jobs import rank as do_rank
 
     t0 = time.perf_counter()
     store = obj.store()
@@ -209,8 +209,8 @@ def shortlist(obj: Ctx, top, out, method, exclude, include, team, capacity, max_
       influence shortlist --top 300 --out shortlist.csv
       influence shortlist --top 300 --team 4 --capacity 150 --out shortlist.xlsx
     """
-    from graph import shortlist as sl
-    from graph.pipeline import build_shortlist, scored_people
+    from graph.shortlist import export as sl
+    from graph.jobs import build_shortlist, scored_people
 
     t0 = time.perf_counter()
     store = obj.store()
@@ -242,7 +242,7 @@ def shortlist(obj: Ctx, top, out, method, exclude, include, team, capacity, max_
 def _handles(path, people) -> list[str]:
     if not path:
         return []
-    from graph.shortlist import read_handles
+    from graph.shortlist.export import read_handles
 
     pids, unknown = read_handles(path, people)[:2]
     if unknown:
@@ -354,8 +354,8 @@ def export(obj: Ctx, out, shortlist_csv) -> None:
       influence export coffee.gexf
       influence export picks.graphml --shortlist shortlist.csv
     """
-    from graph.pipeline import scored_people
-    from graph.shortlist import read_handles
+    from graph.jobs import scored_people
+    from graph.shortlist.export import read_handles
     from loaders.gephi import export_graph
 
     store = obj.store()

@@ -72,9 +72,9 @@ def _start_local() -> tuple[dict[str, str] | None, bool, str]:
 @pytest.fixture(scope="session")
 def neo4j_settings():
     """Settings of a reachable Neo4j that holds nothing but this app's graph."""
-    from graph.config import Settings
-    from graph.neo4j_store import Neo4jStore
-    from graph.store import StoreError
+    from graph.settings import Settings
+    from graph.stores.neo4j import Neo4jStore
+    from graph.stores.base import StoreError
 
     env = {k: v for k, v in os.environ.items() if k.startswith("NEO4J_")}
     started = False
@@ -105,7 +105,7 @@ def neo4j_settings():
 @pytest.fixture(scope="session")
 def neo4j_session_store(neo4j_settings):
     """One connected store for the whole session (not emptied: use ``neo4j_store``)."""
-    from graph.neo4j_store import Neo4jStore
+    from graph.stores.neo4j import Neo4jStore
 
     store = Neo4jStore.connect(neo4j_settings)
     yield store
@@ -121,7 +121,7 @@ def neo4j_store(neo4j_session_store):
 
 @pytest.fixture
 def embedded_store(tmp_path):
-    from graph.embedded import EmbeddedStore
+    from graph.stores.embedded import EmbeddedStore
 
     store = EmbeddedStore(tmp_path / "graph")
     yield store

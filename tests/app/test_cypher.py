@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from graph import query_library as ql
+from graph.views import query_library as ql
 
 
 def run(at, query: str | None = None, params: str | None = None):
@@ -51,7 +51,7 @@ def test_graph_example_draws_a_network(app, switch):
 
 @pytest.fixture
 def sample_store(data_dir):
-    from graph.embedded import EmbeddedStore
+    from graph.stores.embedded import EmbeddedStore
 
     with EmbeddedStore(data_dir) as s:
         yield s
@@ -65,7 +65,7 @@ def run_example(store, example, people):
 
 @pytest.mark.parametrize("example", ql.EXAMPLES, ids=lambda e: e.title)
 def test_every_example_runs_on_the_embedded_store(sample_store, example):
-    from graph.pipeline import scored_people
+    from graph.jobs import scored_people
 
     result = run_example(sample_store, example, scored_people(sample_store))
     assert list(result.columns), example.title
@@ -85,7 +85,7 @@ TINY = {
 @pytest.fixture(scope="module")
 def neo4j_with_data(neo4j_session_store, tmp_path_factory):
     """The shared Neo4j test server (tests/conftest.py), emptied, with a tiny ranked graph."""
-    from graph.pipeline import load_files, rank
+    from graph.jobs import load_files, rank
 
     folder = tmp_path_factory.mktemp("tiny")
     for name, text in TINY.items():
@@ -102,7 +102,7 @@ def neo4j_with_data(neo4j_session_store, tmp_path_factory):
 @pytest.mark.parametrize("example", ql.EXAMPLES, ids=lambda e: e.title)
 def test_every_example_runs_on_neo4j(neo4j_with_data, example):
     """The Neo4j variant of each example is valid, read-only Cypher that finds the data."""
-    from graph.pipeline import scored_people
+    from graph.jobs import scored_people
 
     assert ql.dialect_key(neo4j_with_data.dialect) == "neo4j"
     result = run_example(neo4j_with_data, example, scored_people(neo4j_with_data))

@@ -252,8 +252,8 @@ def _zip(tmp: Path, files: dict[str, str]) -> Path:
 
 @pytest.fixture(scope="module")
 def loaded_store(tmp_path_factory):
-    from graph.embedded import EmbeddedStore
-    from graph.pipeline import load_files
+    from graph.stores.embedded import EmbeddedStore
+    from graph.jobs import load_files
 
     s = EmbeddedStore(tmp_path_factory.mktemp("db"))
     load_files(s, [FIX / "twarc" / "search.jsonl", FIX / "twarc" / "followers.jsonl"])
@@ -267,7 +267,7 @@ def test_catalogue_has_at_least_15_cases():
 
 @pytest.mark.parametrize("case", list(ERRORS))
 def test_bad_input_is_refused_and_the_store_is_unchanged(case, tmp_path, loaded_store):
-    from graph.pipeline import load_files
+    from graph.jobs import load_files
 
     make, fmt, message = ERRORS[case]
     store = loaded_store

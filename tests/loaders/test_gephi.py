@@ -84,8 +84,8 @@ def test_round_trip(tmp_path, suffix):
 
 
 def test_export_from_the_store(tmp_path):
-    from graph.embedded import EmbeddedStore
-    from graph.pipeline import load_files
+    from graph.stores.embedded import EmbeddedStore
+    from graph.jobs import load_files
 
     with EmbeddedStore(tmp_path / "db") as store:
         load_files(store, [FIX / "coffee.graphml"])

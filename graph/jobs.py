@@ -1,0 +1,160 @@
+"""The jobs people do, as library calls the CLI and the app share.
+
+load files → rank → shortlist (→ split across the team). Each function takes
+a store and returns DataFrames; none of them prints or imports streamlit.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import pandas as pd
+
+from graph.model import METRICS, GraphBatch, split_pid
+from graph.stores.base import LoadStats, Progress, Store
+
+__all__ = ["load_files", "rank", "scored_people", "build_shortlist", "topic_shares_for"]
+
+
+def load_files(
+    store: Store,
+    paths: list[str | Path],
+    *,
+    format: str = "auto",
+    kind: str = "follows",
+    platform: str | None = None,
+    mapping: dict[str, str] | None = None,
+    topics: list[str] | None = None,
+    identities: str | Path | None = None,
+    read_progress: Callable[[int], None] | None = None,
+    write_progress: Progress | None = None,
+    on_detect: Callable[[str, str], None] | None = None,
+) -> tuple[GraphBatch, LoadStats]:
+    """Read files (any registered format) and load them in one all-or-nothing write.
+
+    With ``topics``, the batch is first scoped to the niche (see
+    :mod:`loaders.niche`); its report lands in ``batch.notes``. ``identities``
+    is a mapping CSV that unifies one person's accounts across platforms
+    (:mod:`loaders.identity`).
+    """
+    from loaders.registry import read_paths
+
+    batch = read_paths(
+        list(paths), format=format, kind=kind, platform=platform, mapping=mapping,
+        progress=read_progress, on_detect=on_detect,
+    )  # fmt: skip
+    if identities:
+        from loaders.identity import apply_identities, read_identities
+
+        batch = apply_identities(batch, read_identities(identities))
+    if topics:
+        from loaders.niche import scope_to_topics
+
+        batch = scope_to_topics(batch, topics)
+    stats = store.load(batch, progress=write_progress)
+    return batch, stats
+
+
+def topic_shares_for(store: Store, topics: list[str] | None = None) -> pd.DataFrame | None:
+    """Each person's share of posting/relaying per hashtag, or None without posts."""
+    posts = store.posts()
+    if posts.empty:
+        return None
+    from graph.ranking.fast import topic_shares
+
+    return topic_shares(posts, store.relay_events(), topics)
+
+
+def rank(
+    store: Store,
+    *,
+    topics: list[str] | None = None,
+    betweenness_k: int | None = None,
+    seed: int = 0,
+    progress: Progress | None = None,
+) -> pd.DataFrame:
+    """Compute every metric, write the scores back, return people with scores."""
+    from graph.ranking.fast import rank_all
+
+    t0 = time.perf_counter()
+    follows = store.edge_arrays("follows")
+    relays = store.edge_arrays("relays")
+    mentions = store.edge_arrays("mentions")
+    shares = topic_shares_for(store, topics)
+    kwargs = {"topic_shares": shares, "seed": seed, "progress": progress}
+    if betweenness_k is not None:
+        kwargs["betweenness_k"] = betweenness_k
+    scores = rank_all(follows, relays, mentions, **kwargs)
+    store.write_scores(scores)
+    scores.attrs["export_s"] = time.perf_counter() - t0
+    return scores
+
+
+def scored_people(store: Store, pids: list[str] | None = None) -> pd.DataFrame:
+    """People with profile, scores, percentiles (recomputed from the stored
+    scores) and tracking, best score first."""
+    people = store.people(pids)
+    if "handle" in people and people["handle"].isna().any():
+        fill = people["pid"].map(lambda p: split_pid(p)[1])
+        people["handle"] = people["handle"].fillna(fill)
+    from graph.ranking.reference import percentiles
+
+    for m in METRICS:
+        if m in people and people[m].notna().any():
+            people[f"pct_{m}"] = percentiles(people[m])
+    if "score" in people:
+        people = people.sort_values("score", ascending=False, na_position="last", kind="stable")
+    return people.reset_index(drop=True)
+
+
+def build_shortlist(
+    store: Store,
+    *,
+    top: int = 300,
+    method: str = "set",
+    exclude: list[str] = (),  # type: ignore[assignment]
+    include: list[str] = (),  # type: ignore[assignment]
+    team: int | list[str] | None = None,
+    capacity: int = 150,
+    max_per_community: int | None = None,
+    min_relevance: float | None = None,
+    compare: bool = True,
+    rounds: int = 100,
+    seed: int = 0,
+) -> pd.DataFrame:
+    """The shortlist export table (``rank, handle, score, <metrics>, reason`` …).
+
+    ``method``: ``set`` (greedy marginal coverage under independent cascade),
+    ``degree_discount`` (fast set method) or ``topk`` (best composite score).
+    ``exclude``/``include`` are pids. With ``compare``, ``df.attrs["spread"]``
+    holds the simulated spread of this set next to top-N by followers and by
+    PageRank (same simulation, same seeds).
+    """
+    from graph.shortlist import explain
+    from graph.shortlist import export as shortlist
+    from graph.shortlist.selection import compare_spread, propagation_graph, set_shortlist
+
+    table = scored_people(store)
+    if "score" not in table or table["score"].isna().all():
+        raise ValueError("no scores yet: run `influence rank` first")
+    follows, relays = store.edge_arrays("follows"), store.edge_arrays("relays")
+    graph = propagation_graph(follows, relays, nodes=table["pid"])
+    if method == "topk":
+        picks = shortlist.topk(table, top, exclude=exclude, include=include)
+    else:
+        picks = set_shortlist(
+            follows, relays, table, top, method=method, exclude=exclude, include=include,
+            max_per_community=max_per_community, min_relevance=min_relevance, seed=seed, graph=graph,
+        )  # fmt: skip
+    picks = explain.annotate(picks, table, store.relay_events(), follows, relays=relays, posts=store.posts())
+    if team:
+        from graph.shortlist.team import split_team
+
+        picks = split_team(picks, team, capacity)
+    out = shortlist.shortlist_frame(picks)
+    if compare:
+        spread = compare_spread(graph, table, picks["pid"], rounds=rounds, seed=seed)
+        out.attrs["spread"] = spread
+    return out

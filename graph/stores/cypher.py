@@ -1,0 +1,230 @@
+"""All Cypher text of the stores, in one place; values always go in as ``$parameters``.
+
+Two dialects: ``LB_*`` for the embedded LadybugDB store, ``NEO_*`` for Neo4j
+(added by the Neo4j store). Labels and relationship types are never built
+from input: they come from the allow-list :data:`REL_TYPES`.
+"""
+
+from __future__ import annotations
+
+from graph.model import METRICS
+
+__all__ = ["REL_TYPES", "LB_SCHEMA", "PERSON_PROPS", "POST_PROPS"]
+
+#: edge kind -> relationship type (allow-list)
+REL_TYPES = {"follows": "FOLLOWS", "relays": "RELAYS", "mentions": "MENTIONS"}
+
+_INT_METRICS = {"followers", "kshell"}
+
+#: Person properties and their LadybugDB types (Neo4j is schemaless; same names).
+PERSON_PROPS: dict[str, str] = {
+    "pid": "STRING",
+    "platform": "STRING",
+    "handle": "STRING",
+    "name": "STRING",
+    "bio": "STRING",
+    "followers_count": "INT64",
+    "topics": "STRING[]",
+    **{m: ("INT64" if m in _INT_METRICS else "DOUBLE") for m in METRICS},
+    "community": "INT64",
+    "score": "DOUBLE",
+    "owner": "STRING",
+    "stage": "STRING",
+    "notes": "STRING",
+    "last_contact": "STRING",
+    "locked": "BOOLEAN",
+}
+POST_PROPS: dict[str, str] = {
+    "post_id": "STRING",
+    "author": "STRING",
+    "created_at": "TIMESTAMP",
+    "hashtags": "STRING[]",
+    "text": "STRING",
+}
+
+
+def _cols(props: dict[str, str]) -> str:
+    return ", ".join(f"{k} {t}" for k, t in props.items())
+
+
+LB_SCHEMA: tuple[str, ...] = (
+    f"CREATE NODE TABLE IF NOT EXISTS Person({_cols(PERSON_PROPS)}, PRIMARY KEY(pid))",
+    f"CREATE NODE TABLE IF NOT EXISTS Post({_cols(POST_PROPS)}, PRIMARY KEY(post_id))",
+    "CREATE REL TABLE IF NOT EXISTS FOLLOWS(FROM Person TO Person)",
+    "CREATE REL TABLE IF NOT EXISTS AUTHORED(FROM Person TO Post)",
+    "CREATE REL TABLE IF NOT EXISTS RELAYED(FROM Person TO Post, kind STRING, at TIMESTAMP)",
+    "CREATE REL TABLE IF NOT EXISTS RELAYS(FROM Person TO Person, count INT64, first_at TIMESTAMP, last_at TIMESTAMP)",
+    "CREATE REL TABLE IF NOT EXISTS MENTIONS(FROM Person TO Person, count INT64)",
+)
+
+# -- embedded (LadybugDB) ---------------------------------------------------------
+# ``LOAD FROM $df`` / ``COPY T FROM $df`` scan a pandas DataFrame passed as a parameter.
+LB_COUNTS = {
+    "people": "MATCH (p:Person) RETURN count(p)",
+    "posts": "MATCH (p:Post) RETURN count(p)",
+    "follows": "MATCH ()-[r:FOLLOWS]->() RETURN count(r)",
+    "authored": "MATCH ()-[r:AUTHORED]->() RETURN count(r)",
+    "relayed": "MATCH ()-[r:RELAYED]->() RETURN count(r)",
+    "relays": "MATCH ()-[r:RELAYS]->() RETURN count(r)",
+    "mentions": "MATCH ()-[r:MENTIONS]->() RETURN count(r)",
+}
+LB_ALL_PIDS = "MATCH (p:Person) RETURN p.pid AS pid"
+LB_ALL_POST_IDS = "MATCH (p:Post) RETURN p.post_id AS post_id"
+LB_NODE_OFFSETS = "MATCH (p:Person) RETURN offset(id(p)) AS o, p.pid AS pid"
+LB_EDGE_OFFSETS = {
+    "follows": "MATCH (a:Person)-[r:FOLLOWS]->(b:Person) RETURN offset(id(a)) AS s, offset(id(b)) AS d, 1.0 AS w",
+    "relays": "MATCH (a:Person)-[r:RELAYS]->(b:Person) RETURN offset(id(a)) AS s, offset(id(b)) AS d, CAST(r.count, 'DOUBLE') AS w",
+    "mentions": "MATCH (a:Person)-[r:MENTIONS]->(b:Person) RETURN offset(id(a)) AS s, offset(id(b)) AS d, CAST(r.count, 'DOUBLE') AS w",
+}
+LB_EDGE_PAIRS = {
+    "follows": "MATCH (a:Person)-[r:FOLLOWS]->(b:Person) RETURN a.pid AS source, b.pid AS target",
+    "relays": "MATCH (a:Person)-[r:RELAYS]->(b:Person) RETURN a.pid AS source, b.pid AS target, r.count AS count, r.first_at AS first_at, r.last_at AS last_at",
+    "mentions": "MATCH (a:Person)-[r:MENTIONS]->(b:Person) RETURN a.pid AS source, b.pid AS target, r.count AS count",
+}
+LB_RELAYED_KEYS = "MATCH (a:Person)-[r:RELAYED]->(p:Post) RETURN a.pid AS person, p.post_id AS post_id"
+LB_RELAY_EVENTS = (
+    "MATCH (a:Person)-[r:RELAYED]->(p:Post) "
+    "RETURN a.pid AS person, p.post_id AS post_id, p.author AS author, r.kind AS kind, r.at AS at"
+)
+LB_POSTS = "MATCH (p:Post) RETURN p.post_id AS post_id, p.author AS author, p.created_at AS created_at, p.hashtags AS hashtags"
+LB_PEOPLE = "MATCH (p:Person) RETURN p.* ORDER BY p.pid"
+LB_PEOPLE_IN = "MATCH (p:Person) WHERE p.pid IN $pids RETURN p.* ORDER BY p.pid"
+LB_COPY = {
+    "Person": "COPY Person({cols}) FROM $df",
+    "Post": "COPY Post({cols}) FROM $df",
+    "FOLLOWS": "COPY FOLLOWS FROM $df",
+    "AUTHORED": "COPY AUTHORED FROM $df",
+    "RELAYED": "COPY RELAYED FROM $df",
+    "RELAYS": "COPY RELAYS FROM $df",
+    "MENTIONS": "COPY MENTIONS FROM $df",
+}
+# set-clauses below are built from PERSON_PROPS names only (allow-list), never input
+LB_UPDATE_PEOPLE = "LOAD FROM $df MATCH (p:Person {{pid: pid}}) SET {sets}"
+LB_SET_RELAYS = (
+    "LOAD FROM $df MATCH (a:Person {pid: source})-[r:RELAYS]->(b:Person {pid: target}) "
+    "SET r.count = count, r.first_at = first_at, r.last_at = last_at"
+)
+LB_SET_MENTIONS = (
+    "LOAD FROM $df MATCH (a:Person {pid: source})-[r:MENTIONS]->(b:Person {pid: target}) "
+    "SET r.count = count"
+)
+LB_CLEAR = (
+    "MATCH ()-[r:FOLLOWS]->() DELETE r",
+    "MATCH ()-[r:RELAYS]->() DELETE r",
+    "MATCH ()-[r:MENTIONS]->() DELETE r",
+    "MATCH ()-[r:RELAYED]->() DELETE r",
+    "MATCH ()-[r:AUTHORED]->() DELETE r",
+    "MATCH (p:Post) DELETE p",
+    "MATCH (p:Person) DELETE p",
+)
+
+# -- Neo4j (graph.stores.neo4j) ----------------------------------------------------
+# Bulk writes are ``UNWIND`` over parallel lists (cheaper to send than lists of maps)
+# and find nodes by internal id (``id(n)``, a NodeByIdSeek). Internal ids are only
+# ever used inside the transaction that looked them up: Neo4j may reuse them later.
+# Bulk reads ``collect`` per node (or per chunk of nodes), so one Bolt record carries
+# many values: per-record decoding in the Python driver costs ~25 µs, per value ~1 µs.
+NEO_SCHEMA: tuple[str, ...] = (
+    "CREATE CONSTRAINT person_pid IF NOT EXISTS FOR (p:Person) REQUIRE p.pid IS UNIQUE",
+    "CREATE CONSTRAINT post_post_id IF NOT EXISTS FOR (p:Post) REQUIRE p.post_id IS UNIQUE",
+    "CREATE INDEX person_score IF NOT EXISTS FOR (p:Person) ON (p.score)",
+    "CREATE INDEX person_handle IF NOT EXISTS FOR (p:Person) ON (p.handle)",
+)
+NEO_COUNTS = {
+    "people": "MATCH (n:Person) RETURN count(n)",
+    "posts": "MATCH (n:Post) RETURN count(n)",
+    "follows": "MATCH ()-[r:FOLLOWS]->() RETURN count(r)",
+    "authored": "MATCH ()-[r:AUTHORED]->() RETURN count(r)",
+    "relayed": "MATCH ()-[r:RELAYED]->() RETURN count(r)",
+    "relays": "MATCH ()-[r:RELAYS]->() RETURN count(r)",
+    "mentions": "MATCH ()-[r:MENTIONS]->() RETURN count(r)",
+}
+NEO_ANY_PERSON = "MATCH (n:Person) RETURN n.pid LIMIT 1"
+#: internal id and key of every node, in chunks: RETURN ids, keys
+NEO_NODE_IDS = {
+    "Person": "MATCH (n:Person) WHERE n.pid IS NOT NULL "
+    "WITH id(n) / 4096 AS k, collect(id(n)) AS ids, collect(n.pid) AS keys RETURN ids, keys",
+    "Post": "MATCH (n:Post) WHERE n.post_id IS NOT NULL "
+    "WITH id(n) / 4096 AS k, collect(id(n)) AS ids, collect(n.post_id) AS keys, "
+    "collect(coalesce(n.author, '')) AS authors RETURN ids, keys, authors",
+}
+#: edges grouped by source node: RETURN s (id), d (list of ids), then aligned lists
+NEO_EDGE_IDS = {
+    "follows": "MATCH (a:Person)-[r:FOLLOWS]->(b:Person) WITH id(a) AS s, collect(id(b)) AS d RETURN s, d",
+    "relays": "MATCH (a:Person)-[r:RELAYS]->(b:Person) WITH id(a) AS s, collect(id(b)) AS d, "
+    "collect(coalesce(r.count, 1)) AS count, collect(coalesce(toString(r.first_at), '')) AS first_at, "
+    "collect(coalesce(toString(r.last_at), '')) AS last_at RETURN s, d, count, first_at, last_at",
+    "mentions": "MATCH (a:Person)-[r:MENTIONS]->(b:Person) WITH id(a) AS s, collect(id(b)) AS d, "
+    "collect(coalesce(r.count, 1)) AS count RETURN s, d, count",
+    "relayed": "MATCH (a:Person)-[r:RELAYED]->(b:Post) WITH id(a) AS s, collect(id(b)) AS d, "
+    "collect(coalesce(r.kind, '')) AS kind, collect(coalesce(toString(r.at), '')) AS at "
+    "RETURN s, d, kind, at",
+}
+NEO_POSTS = (
+    "MATCH (p:Post) WITH id(p) / 4096 AS k, collect([p.post_id, p.author, toString(p.created_at), "
+    "p.hashtags]) AS rows RETURN rows"
+)
+#: people: one list per person, in PERSON_PROPS order (names from the allow-list)
+_PERSON_LIST = ", ".join(f"p.{name}" for name in PERSON_PROPS)
+NEO_PEOPLE = f"MATCH (p:Person) WITH id(p) / 4096 AS k, collect([{_PERSON_LIST}]) AS rows RETURN rows"
+NEO_PEOPLE_IN = (
+    "MATCH (p:Person) WHERE p.pid IN $pids "
+    f"WITH id(p) / 4096 AS k, collect([{_PERSON_LIST}]) AS rows RETURN rows"
+)
+#: create nodes from a list of property maps; returns their ids and keys
+NEO_CREATE_NODES = {
+    "Person": "UNWIND $rows AS row CREATE (n:Person) SET n = row RETURN collect(id(n)) AS ids, collect(n.pid) AS keys",
+    "Post": "UNWIND $rows AS row CREATE (n:Post) SET n = row RETURN collect(id(n)) AS ids, collect(n.post_id) AS keys",
+}
+#: relationships without properties, grouped by source: $s ids, $d lists of ids;
+#: the new relationships' ids come back (to undo a load committed in parts)
+NEO_CREATE_GROUPED = {
+    "FOLLOWS": "UNWIND range(0, size($s) - 1) AS i MATCH (a) WHERE id(a) = $s[i] "
+    "UNWIND $d[i] AS t MATCH (b) WHERE id(b) = t CREATE (a)-[r:FOLLOWS]->(b) RETURN collect(id(r)) AS ids",
+    "AUTHORED": "UNWIND range(0, size($s) - 1) AS i MATCH (a) WHERE id(a) = $s[i] "
+    "UNWIND $d[i] AS t MATCH (b) WHERE id(b) = t CREATE (a)-[r:AUTHORED]->(b) RETURN collect(id(r)) AS ids",
+}
+#: relationships with properties: parallel lists $s, $d and one list per property
+NEO_CREATE_FLAT = {
+    "RELAYED": "UNWIND range(0, size($s) - 1) AS i MATCH (a) WHERE id(a) = $s[i] "
+    "MATCH (b) WHERE id(b) = $d[i] CREATE (a)-[r:RELAYED {kind: $kind[i], at: $at[i]}]->(b) "
+    "RETURN collect(id(r)) AS ids",
+    "RELAYS": "UNWIND range(0, size($s) - 1) AS i MATCH (a) WHERE id(a) = $s[i] "
+    "MATCH (b) WHERE id(b) = $d[i] "
+    "CREATE (a)-[r:RELAYS {count: $count[i], first_at: $first_at[i], last_at: $last_at[i]}]->(b) "
+    "RETURN collect(id(r)) AS ids",
+    "MENTIONS": "UNWIND range(0, size($s) - 1) AS i MATCH (a) WHERE id(a) = $s[i] "
+    "MATCH (b) WHERE id(b) = $d[i] CREATE (a)-[r:MENTIONS {count: $count[i]}]->(b) "
+    "RETURN collect(id(r)) AS ids",
+}
+NEO_SET_EDGES = {
+    "set_relays": "UNWIND range(0, size($s) - 1) AS i MATCH (a) WHERE id(a) = $s[i] "
+    "MATCH (a)-[r:RELAYS]->(b) WHERE id(b) = $d[i] "
+    "SET r.count = $count[i], r.first_at = $first_at[i], r.last_at = $last_at[i]",
+    "set_mentions": "UNWIND range(0, size($s) - 1) AS i MATCH (a) WHERE id(a) = $s[i] "
+    "MATCH (a)-[r:MENTIONS]->(b) WHERE id(b) = $d[i] SET r.count = $count[i]",
+}
+# {sets} is built from PERSON_PROPS names only (allow-list), never from input
+NEO_UPDATE_PEOPLE = "UNWIND $rows AS row MATCH (p:Person {{pid: row.pid}}) SET {sets} RETURN count(p) AS n"
+#: clear(): relationships first in small transactions (DETACH DELETE of a dense node
+#: in one go can exceed the server's transaction memory), then the nodes
+NEO_CLEAR = (
+    "MATCH (:Person)-[r]->() CALL { WITH r DELETE r } IN TRANSACTIONS OF 20000 ROWS",
+    "MATCH (n) WHERE n:Person OR n:Post CALL { WITH n DETACH DELETE n } IN TRANSACTIONS OF 20000 ROWS",
+    "MATCH (m:InfluenceLoad) DELETE m",
+)
+#: A load too large for one transaction commits in parts; while it runs, an
+#: ``InfluenceLoad`` node says so (and stays behind if the loader is killed).
+NEO_LOAD_START = (
+    "CREATE (:InfluenceLoad {id: $id, key: $key, sources: $sources, rows: $rows, rows_committed: 0, "
+    "client: $client, started_at: localdatetime()})"
+)
+NEO_LOAD_PROGRESS = "MATCH (m:InfluenceLoad {id: $id}) SET m.rows_committed = $done"
+NEO_LOADS = (
+    "MATCH (m:InfluenceLoad) RETURN m.id AS id, m.key AS key, m.sources AS sources, m.rows AS rows, "
+    "m.rows_committed AS rows_committed, m.client AS client, toString(m.started_at) AS started_at"
+)
+NEO_LOAD_END = "MATCH (m:InfluenceLoad) WHERE m.id IN $ids DELETE m"
+#: undo the parts of a failed load that were already committed
+NEO_UNDO_RELS = "UNWIND $ids AS i MATCH ()-[r]->() WHERE id(r) = i DELETE r"
+NEO_UNDO_NODES = "UNWIND $ids AS i MATCH (n) WHERE id(n) = i DETACH DELETE n"

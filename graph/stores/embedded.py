@@ -1,0 +1,338 @@
+"""The embedded store: LadybugDB (the Kùzu fork) in a folder, no server needed.
+
+* Schema is created up front (:data:`graph.stores.cypher.LB_SCHEMA`).
+* Loads are one write transaction of bulk ``COPY ... FROM <DataFrame>``
+  statements; anything that fails rolls the whole load back.
+* One writer at a time: a file lock (``write.lock``) across processes and a
+  thread lock inside one (Streamlit serves sessions on threads).
+* If another process holds the database read-write, this one opens it
+  read-only and says so; writes then fail with a clear message.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from filelock import FileLock, Timeout
+
+from graph.stores import cypher as q
+from graph.stores.guard import check_read_only
+from graph.model import EdgeArrays, GraphBatch, LoadError
+from graph.stores.base import Limits, LoadStats, Progress, Store, StoreError
+from graph.stores.upsert import plan_load
+
+__all__ = ["EmbeddedStore", "default_data_dir"]
+
+DB_FILE = "graph.lbug"
+
+
+def default_data_dir() -> Path:
+    """``$INFLUENCE_DATA_DIR`` or ``.influence`` in the working directory."""
+    return Path(os.environ.get("INFLUENCE_DATA_DIR") or ".influence")
+
+
+class EmbeddedStore(Store):
+    """The graph in a LadybugDB database folder.
+
+    >>> import tempfile
+    >>> with EmbeddedStore(tempfile.mkdtemp()) as s:
+    ...     s.counts()["people"]
+    0
+    """
+
+    name = "embedded (LadybugDB)"
+    dialect = "LadybugDB Cypher (Kùzu dialect)"
+
+    def __init__(self, data_dir: str | Path | None = None, *, limits: Limits = Limits()) -> None:
+        self.data_dir = Path(data_dir) if data_dir is not None else default_data_dir()
+        self.limits = limits
+        self.read_only = False
+        self._db: Any = None
+        self._thread_lock = threading.RLock()
+
+    # -- connection ------------------------------------------------------------
+    def _database(self) -> Any:
+        if self._db is None:
+            import ladybug
+
+            self.data_dir.mkdir(parents=True, exist_ok=True)
+            path = str(self.data_dir / DB_FILE)
+            try:
+                self._db = ladybug.Database(path)
+            except RuntimeError as exc:
+                if "lock" not in str(exc).lower() or not (self.data_dir / DB_FILE).exists():
+                    raise StoreError(f"cannot open the graph in {self.data_dir}: {exc}") from None
+                self._db = ladybug.Database(path, read_only=True)
+                self.read_only = True
+            if not self.read_only:
+                conn = ladybug.Connection(self._db)
+                for stmt in q.LB_SCHEMA:
+                    conn.execute(stmt)
+                conn.close()
+        return self._db
+
+    def _conn(self) -> Any:
+        import ladybug
+
+        return ladybug.Connection(self._database())
+
+    def _rows(self, query: str, params: dict | None = None) -> pd.DataFrame:
+        conn = self._conn()
+        try:
+            return conn.execute(query, params or {}).get_as_df()
+        finally:
+            conn.close()
+
+    def close(self) -> None:
+        if self._db is not None:
+            self._db.close()
+            self._db = None
+
+    # -- writing ---------------------------------------------------------------
+    def _write_lock(self) -> _WriteLock:
+        if self._database() is not None and self.read_only:
+            raise StoreError(
+                f"the graph in {self.data_dir} is open read-write in another process "
+                "(the app or another command); stop it, or write from there"
+            )
+        return _WriteLock(self.data_dir, self._thread_lock, self.limits.lock_timeout_s)
+
+    def load(self, batch: GraphBatch, *, progress: Progress | None = None) -> LoadStats:
+        started = time.perf_counter()
+        with self._write_lock():
+            empty = self.counts()["people"] == 0
+            existing = _Existing(self) if not empty else None
+            plan = plan_load(batch, existing)
+            conn = self._conn()
+            try:
+                conn.execute("BEGIN TRANSACTION")
+                self._apply(conn, plan, progress)
+                conn.execute("COMMIT")
+            except Exception as exc:
+                _rollback(conn)
+                if isinstance(exc, (LoadError, StoreError)):
+                    raise
+                raise StoreError(f"load failed and was rolled back; the graph is unchanged ({exc})") from None
+            finally:
+                conn.close()
+        plan.stats.seconds = time.perf_counter() - started
+        return plan.stats
+
+    def _apply(self, conn: Any, plan: Any, progress: Progress | None) -> None:
+        steps = [s for s in plan.steps if len(s.frame)]
+        for i, step in enumerate(steps):
+            if progress:
+                progress(i, len(steps), step.label)
+            if step.kind == "copy":
+                text = q.LB_COPY[step.table].format(cols=", ".join(step.frame.columns))
+            elif step.kind == "update_people":  # a reload fills gaps, never blanks a field
+                sets = ", ".join(f"p.{c} = coalesce({c}, p.{c})" for c in step.frame.columns if c != "pid")
+                text = q.LB_UPDATE_PEOPLE.format(sets=sets)
+            else:
+                text = {"set_relays": q.LB_SET_RELAYS, "set_mentions": q.LB_SET_MENTIONS}[step.kind]
+            conn.execute(text, {"df": _arrow(step.frame)})
+        if progress:
+            progress(len(steps), len(steps), "committed")
+
+    def _update_people(self, frame: pd.DataFrame) -> int:
+        if frame.empty or len(frame.columns) < 2:
+            return 0
+        frame = _for_update(frame)
+        sets = ", ".join(f"p.{c} = {c}" for c in frame.columns if c != "pid")
+        with self._write_lock():
+            conn = self._conn()
+            try:
+                conn.execute("BEGIN TRANSACTION")
+                conn.execute(q.LB_UPDATE_PEOPLE.format(sets=sets), {"df": _arrow(frame)})
+                conn.execute("COMMIT")
+            except Exception as exc:
+                _rollback(conn)
+                raise StoreError(f"could not write to the graph: {exc}") from None
+            finally:
+                conn.close()
+        return len(frame)
+
+    def clear(self) -> None:
+        with self._write_lock():
+            conn = self._conn()
+            try:
+                conn.execute("BEGIN TRANSACTION")
+                for stmt in q.LB_CLEAR:
+                    conn.execute(stmt)
+                conn.execute("COMMIT")
+            except Exception:
+                _rollback(conn)
+                raise
+            finally:
+                conn.close()
+
+    # -- reading ---------------------------------------------------------------
+    def counts(self) -> dict[str, int]:
+        conn = self._conn()
+        try:
+            return {k: int(conn.execute(text).get_all()[0][0]) for k, text in q.LB_COUNTS.items()}
+        finally:
+            conn.close()
+
+    def edge_arrays(self, kind: str) -> EdgeArrays:
+        if kind not in q.LB_EDGE_OFFSETS:
+            raise ValueError(f"unknown edge kind {kind!r}")
+        conn = self._conn()
+        try:
+            nodes = conn.execute(q.LB_NODE_OFFSETS).get_as_arrow()
+            edges = conn.execute(q.LB_EDGE_OFFSETS[kind]).get_as_arrow()
+        finally:
+            conn.close()
+        offsets = nodes.column("o").to_numpy()
+        names = nodes.column("pid").to_numpy(zero_copy_only=False)
+        order = np.argsort(names, kind="stable")
+        index_of = np.empty(int(offsets.max()) + 1 if len(offsets) else 0, dtype=np.int64)
+        index_of[offsets[order]] = np.arange(len(order), dtype=np.int64)
+        return EdgeArrays(
+            nodes=names[order],
+            src=index_of[edges.column("s").to_numpy()] if edges.num_rows else np.empty(0, np.int64),
+            dst=index_of[edges.column("d").to_numpy()] if edges.num_rows else np.empty(0, np.int64),
+            weight=edges.column("w").to_numpy().astype(np.float64) if edges.num_rows else np.empty(0),
+        )
+
+    def people(self, pids: list[str] | None = None) -> pd.DataFrame:
+        if pids is None:
+            df = self._rows(q.LB_PEOPLE)
+        else:
+            df = self._rows(q.LB_PEOPLE_IN, {"pids": list(pids)})
+        df.columns = [c.removeprefix("p.") for c in df.columns]
+        return df.reset_index(drop=True)
+
+    def posts(self) -> pd.DataFrame:
+        return self._rows(q.LB_POSTS)
+
+    def relay_events(self) -> pd.DataFrame:
+        return self._rows(q.LB_RELAY_EVENTS)
+
+    def edge_pairs(self, kind: str) -> pd.DataFrame:
+        """Edges of ``kind`` keyed by pid (with their properties)."""
+        return self._rows(q.LB_EDGE_PAIRS[kind])
+
+    def pid_set(self) -> pd.Series:
+        return self._rows(q.LB_ALL_PIDS)["pid"]
+
+    def post_id_set(self) -> pd.Series:
+        return self._rows(q.LB_ALL_POST_IDS)["post_id"]
+
+    def relayed_keys(self) -> pd.DataFrame:
+        return self._rows(q.LB_RELAYED_KEYS)
+
+    def cypher(
+        self,
+        query: str,
+        params: dict[str, Any] | None = None,
+        *,
+        allow_write: bool = False,
+        timeout_s: float | None = None,
+        max_rows: int | None = None,
+    ) -> pd.DataFrame:
+        timeout_s = self.limits.cypher_timeout_s if timeout_s is None else timeout_s
+        max_rows = self.limits.max_rows if max_rows is None else max_rows
+        if not allow_write:
+            check_read_only(query)
+        conn = self._conn()
+        conn.set_query_timeout(int(timeout_s * 1000))
+        try:
+            if not allow_write:
+                conn.execute("BEGIN TRANSACTION READ ONLY")
+            result = conn.execute(query, params or {})
+            if isinstance(result, list):
+                result = result[-1]
+            rows = result.get_n(max_rows) if max_rows else result.get_all()
+            df = pd.DataFrame(rows, columns=result.get_column_names())
+            if not allow_write:
+                conn.execute("COMMIT")
+            return df
+        except RuntimeError as exc:
+            _rollback(conn)
+            msg = str(exc).splitlines()[0]
+            if "interrupted" in msg.lower() or "timeout" in msg.lower():
+                raise StoreError(f"query stopped after the {timeout_s:g}s time limit") from None
+            if "read-only" in msg.lower() or "read only" in msg.lower():
+                from graph.stores.base import QueryRefused
+
+                raise QueryRefused(f"read-only: the database refused a write ({msg})") from None
+            raise StoreError(msg) from None
+        finally:
+            conn.close()
+
+
+class _Existing:
+    """What the store already holds, fetched lazily for de-duplication."""
+
+    def __init__(self, store: EmbeddedStore) -> None:
+        self._s = store
+
+    def pids(self) -> pd.Series:
+        return self._s.pid_set()
+
+    def post_ids(self) -> pd.Series:
+        return self._s.post_id_set()
+
+    def posts(self) -> pd.DataFrame:
+        return self._s.posts()[["post_id", "author"]]
+
+    def edges(self, kind: str) -> pd.DataFrame:
+        return self._s.edge_pairs(kind)
+
+    def relayed(self) -> pd.DataFrame:
+        return self._s.relayed_keys()
+
+
+class _WriteLock:
+    def __init__(self, data_dir: Path, thread_lock: threading.RLock, timeout: float) -> None:
+        self._file = FileLock(str(data_dir / "write.lock"), timeout=timeout)
+        self._thread = thread_lock
+        self._timeout = timeout
+
+    def __enter__(self) -> None:
+        if not self._thread.acquire(timeout=self._timeout):
+            raise StoreError("another write is in progress in this process; try again")
+        try:
+            self._file.acquire()
+        except Timeout:
+            self._thread.release()
+            raise StoreError(f"another process is writing to the graph (waited {self._timeout:g}s)") from None
+
+    def __exit__(self, *exc: object) -> None:
+        self._file.release()
+        self._thread.release()
+
+
+def _for_update(frame: pd.DataFrame) -> pd.DataFrame:
+    """Give every column a concrete dtype LadybugDB can scan (no all-NA objects)."""
+    out = frame.copy()
+    for c in out.columns:
+        if out[c].dtype == object and out[c].isna().all():
+            out[c] = out[c].astype("str")
+    return out
+
+
+def _arrow(frame: pd.DataFrame) -> Any:
+    """Frames go to LadybugDB as single-chunk Arrow tables.
+
+    Its numpy scan rejects nullable ints, and (measured with ladybug 0.22) a
+    COPY from an Arrow column with several chunks silently drops rows; so
+    chunks are always combined first.
+    """
+    import pyarrow as pa
+
+    return pa.Table.from_pandas(frame, preserve_index=False).combine_chunks()
+
+
+def _rollback(conn: Any) -> None:
+    try:
+        conn.execute("ROLLBACK")
+    except Exception:  # the engine already rolled back
+        pass

@@ -1,0 +1,369 @@
+"""What the app draws, as pure functions over the store's tables (no streamlit here).
+
+* choosing people: :func:`filter_people`, :func:`top_people`, :func:`search_people`;
+* edges among them: :func:`subgraph_edges`, the ego network :func:`ego_pids`,
+  who relays someone :func:`top_relayers`, brokers :func:`broker_pids`;
+* the person panel: :func:`score_rows`, :func:`person_flags`;
+* the pyvis network: :func:`network_html` (from :mod:`graph.views.drawing`).
+
+``people`` is the table of :func:`graph.jobs.scored_people` (``pid``, ``handle``,
+profile, metric columns, ``pct_<metric>``, ``community``, ``score``, tracking);
+``edges`` maps an edge kind to the store's :class:`~graph.model.EdgeArrays` (all
+kinds of one snapshot share ``nodes``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+
+import numpy as np
+import pandas as pd
+
+from graph.views.drawing import network_html
+from graph.model import METRICS, EdgeArrays
+
+__all__ = [
+    "MAX_DRAWN",
+    "MAX_EDGES",
+    "present",
+    "filter_people",
+    "top_people",
+    "search_people",
+    "subgraph_edges",
+    "ego_pids",
+    "top_relayers",
+    "broker_pids",
+    "score_rows",
+    "person_flags",
+    "network_html",
+    "subgraph_tables",
+    "file_bytes",
+]
+
+#: Hard cap on drawn nodes: vis.js gets unusable past ~1,500 (see ANCHORS).
+MAX_DRAWN = 1000
+#: Hard cap on drawn edges (the heaviest are kept).
+MAX_EDGES = 6000
+
+
+def present(v: object) -> bool:
+    """False for None, NaN and pd.NA (what a missing cell holds).
+
+    >>> present(None), present(float("nan")), present(pd.NA), present(0), present(["#a"])
+    (False, False, False, True, True)
+    """
+    if v is None or v is pd.NA:
+        return False
+    return not (isinstance(v, float) and np.isnan(v))
+
+
+# -- choosing people ----------------------------------------------------------------
+def _has_topic(topics: object, wanted: set[str]) -> bool:
+    if topics is None or isinstance(topics, float):
+        return False
+    return any(str(t).lower() in wanted for t in topics)
+
+
+def filter_people(
+    people: pd.DataFrame,
+    *,
+    communities: Iterable[int] | None = None,
+    topics: Iterable[str] | None = None,
+    metric: str | None = None,
+    lo: float | None = None,
+    hi: float | None = None,
+) -> pd.DataFrame:
+    """Rows in any of ``communities``, with any of ``topics``, and ``lo <= metric <= hi``.
+
+    Empty or ``None`` filters keep everyone.
+
+    >>> p = pd.DataFrame({"pid": ["a", "b", "c"], "community": [0, 1, 1],
+    ...                   "topics": [["#x"], ["#y"], None], "score": [3.0, 2.0, 1.0]})
+    >>> filter_people(p, communities=[1]).pid.tolist()
+    ['b', 'c']
+    >>> filter_people(p, topics=["#X", "#y"], metric="score", lo=2.5).pid.tolist()
+    ['a']
+    """
+    keep = pd.Series(True, index=people.index)
+    if communities:
+        keep &= people["community"].isin(list(communities))
+    if topics and "topics" in people:
+        wanted = {t.lower() for t in topics}
+        keep &= people["topics"].map(lambda ts: _has_topic(ts, wanted)).astype(bool)
+    if metric and metric in people:
+        if lo is not None:
+            keep &= people[metric] >= lo
+        if hi is not None:
+            keep &= people[metric] <= hi
+    return people[keep]
+
+
+def top_people(people: pd.DataFrame, metric: str, n: int) -> pd.DataFrame:
+    """The ``n`` best rows by ``metric`` (missing values last, ties by pid).
+
+    >>> p = pd.DataFrame({"pid": ["a", "b", "c"], "score": [1.0, None, 3.0]})
+    >>> top_people(p, "score", 2).pid.tolist()
+    ['c', 'a']
+    """
+    ranked = people.sort_values([metric, "pid"], ascending=[False, True], na_position="last")
+    return ranked.head(max(int(n), 0))
+
+
+def search_people(people: pd.DataFrame, text: str, *, limit: int = 50) -> pd.DataFrame:
+    """People whose handle or name contains ``text`` (case-insensitive), best score first.
+
+    >>> p = pd.DataFrame({"pid": ["x:ab", "x:cd"], "handle": ["ab", "cd"], "name": ["Ann", "Abe"],
+    ...                   "score": [1.0, 2.0]})
+    >>> search_people(p, "AB").pid.tolist()
+    ['x:cd', 'x:ab']
+    """
+    text = text.strip().lstrip("@").lower()
+    if not text:
+        return people.head(0)
+    hit = people["handle"].astype(str).str.lower().str.contains(text, regex=False)
+    if "name" in people:
+        hit |= people["name"].fillna("").astype(str).str.lower().str.contains(text, regex=False)
+    found = people[hit]
+    if "score" in found:
+        found = found.sort_values("score", ascending=False, na_position="last")
+    return found.head(limit)
+
+
+# -- edges ----------------------------------------------------------------------------
+def _index(edges: Mapping[str, EdgeArrays], pids: Iterable[str]) -> tuple[np.ndarray, np.ndarray]:
+    nodes = next(iter(edges.values())).nodes
+    idx = pd.Index(nodes).get_indexer(list(pids))
+    return nodes, idx[idx >= 0]
+
+
+def subgraph_edges(
+    edges: Mapping[str, EdgeArrays],
+    pids: Iterable[str],
+    *,
+    kinds: Iterable[str] = ("follows", "relays"),
+    max_edges: int = MAX_EDGES,
+) -> pd.DataFrame:
+    """Edges among ``pids`` as ``source, target, kind, weight`` (heaviest first if capped).
+
+    >>> e = {"follows": EdgeArrays.from_pairs([("a", "b"), ("b", "c"), ("c", "a")])}
+    >>> subgraph_edges(e, ["a", "b"], kinds=["follows"])
+      source target     kind  weight
+    0      a      b  follows     1.0
+    """
+    nodes, idx = _index(edges, pids)
+    inside = np.zeros(len(nodes), dtype=bool)
+    inside[idx] = True
+    parts = []
+    for kind in kinds:
+        e = edges.get(kind)
+        if e is None or not e.m:
+            continue
+        keep = inside[e.src] & inside[e.dst]
+        parts.append(
+            pd.DataFrame(
+                {
+                    "source": nodes[e.src[keep]],
+                    "target": nodes[e.dst[keep]],
+                    "kind": kind,
+                    "weight": e.weight[keep],
+                }
+            )
+        )
+    if not parts:
+        return pd.DataFrame({"source": [], "target": [], "kind": [], "weight": []})
+    out = pd.concat(parts, ignore_index=True)
+    total = len(out)
+    if total > max_edges:
+        out = out.sort_values("weight", ascending=False, kind="stable").head(max_edges).reset_index(drop=True)
+    out.attrs["total"] = total
+    return out
+
+
+def ego_pids(
+    edges: Mapping[str, EdgeArrays],
+    center: str,
+    *,
+    hops: int = 1,
+    limit: int = 300,
+    priority: np.ndarray | None = None,
+    kinds: Iterable[str] = ("follows", "relays", "mentions"),
+) -> list[str]:
+    """The center, then its neighbours (any edge kind, either direction) hop by hop,
+    best ``priority`` (aligned with ``nodes``) first, at most ``limit`` people.
+
+    Each hop is one boolean pass over the edge arrays (no adjacency to build):
+    tens of milliseconds on ego-Twitter's 1.8M edges.
+
+    >>> e = {"follows": EdgeArrays.from_pairs([("a", "b"), ("b", "c"), ("c", "d")])}
+    >>> ego_pids(e, "b"), ego_pids(e, "b", hops=2), ego_pids(e, "b", hops=2, limit=2)
+    (['b', 'a', 'c'], ['b', 'a', 'c', 'd'], ['b', 'a'])
+    """
+    nodes = next(iter(edges.values())).nodes
+    found = np.flatnonzero(nodes == center)
+    if not len(found):
+        return []
+    seen = np.zeros(len(nodes), dtype=bool)
+    seen[found[0]] = True
+    order, frontier = [int(found[0])], seen.copy()
+    used = [e for k, e in edges.items() if k in set(kinds) and e.m]
+    for _ in range(hops):
+        reached = np.zeros(len(nodes), dtype=bool)
+        for e in used:
+            reached[e.dst[frontier[e.src]]] = True
+            reached[e.src[frontier[e.dst]]] = True
+        frontier = reached & ~seen
+        nbrs = np.flatnonzero(frontier)
+        if priority is not None and len(nbrs):
+            nbrs = nbrs[np.lexsort((nbrs, -np.nan_to_num(priority[nbrs], nan=-np.inf)))]
+        seen |= frontier
+        order.extend(nbrs.tolist())
+        if len(order) >= limit:
+            break
+    return [str(nodes[i]) for i in order[:limit]]
+
+
+def top_relayers(relays: EdgeArrays, pid: str, *, top: int = 10) -> pd.DataFrame:
+    """Who relays ``pid`` most: ``pid, relays`` (count of relayed posts).
+
+    >>> r = EdgeArrays.from_pairs([("a", "c", 2.0), ("b", "c", 5.0), ("c", "a", 1.0)])
+    >>> top_relayers(r, "c")
+      pid  relays
+    0   b     5.0
+    1   a     2.0
+    """
+    at = np.flatnonzero(relays.nodes == pid)
+    if not len(at) or not relays.m:
+        return pd.DataFrame({"pid": pd.Series(dtype=str), "relays": pd.Series(dtype=float)})
+    keep = relays.dst == at[0]
+    out = pd.DataFrame({"pid": relays.nodes[relays.src[keep]], "relays": relays.weight[keep]})
+    out = out.groupby("pid", as_index=False)["relays"].sum()
+    return out.sort_values(["relays", "pid"], ascending=[False, True]).head(top).reset_index(drop=True)
+
+
+def broker_pids(
+    people: pd.DataFrame,
+    follows: EdgeArrays,
+    *,
+    min_followers: int = 5,
+    min_share: float = 0.2,
+    top_pct: float = 90.0,
+) -> set[str]:
+    """Brokers: followed from at least two communities (each ``>= min_share`` of
+    their followers, at least ``min_followers`` in all) and in the top
+    ``100 - top_pct`` % by betweenness when that metric is known.
+
+    >>> f = EdgeArrays.from_pairs([(s, "hub") for s in "abcdef"] + [("a", "b")])
+    >>> p = pd.DataFrame({"pid": list("abcdef") + ["hub"], "community": [0, 0, 0, 1, 1, 1, 0]})
+    >>> sorted(broker_pids(p, f))
+    ['hub']
+    """
+    if not follows.m or "community" not in people:
+        return set()
+    comm = pd.Series(people["community"].to_numpy(), index=people["pid"]).reindex(follows.nodes)
+    pairs = pd.DataFrame({"dst": follows.dst, "c": comm.to_numpy()[follows.src]}).dropna()
+    counts = pairs.groupby(["dst", "c"]).size()
+    total = counts.groupby(level=0).transform("sum")
+    strong = counts[(counts / total >= min_share) & (total >= min_followers)]
+    n_strong = strong.groupby(level=0).size()
+    out = set(follows.nodes[n_strong[n_strong >= 2].index.to_numpy()].tolist())
+    if "pct_betweenness" in people and people["pct_betweenness"].notna().any():
+        high = set(people.loc[people["pct_betweenness"] >= top_pct, "pid"])
+        out &= high
+    return out
+
+
+# -- the person panel ------------------------------------------------------------------
+def score_rows(person: Mapping[str, object], metrics: Iterable[str] = ("score", *METRICS)) -> pd.DataFrame:
+    """One row per known metric: ``metric, value, percentile``.
+
+    >>> score_rows({"score": 0.5, "pct_score": 90.0, "followers": None}, ["score", "followers"])
+      metric  value  percentile
+    0  score    0.5        90.0
+    """
+    rows = []
+    for m in metrics:
+        v = person.get(m)
+        if v is None or (isinstance(v, float) and np.isnan(v)) or v is pd.NA:
+            continue
+        pct = person.get(f"pct_{m}")
+        rows.append({"metric": m, "value": float(v), "percentile": None if pct is None else float(pct)})
+    return pd.DataFrame(rows, columns=["metric", "value", "percentile"])
+
+
+def person_flags(
+    person: Mapping[str, object], *, brokers: Iterable[str] = (), shortlisted: Iterable[str] = ()
+) -> list[str]:
+    """Short labels worth a glance: broker, shortlisted, locked, stage/owner,
+    many followers but rarely relayed (Cha et al.).
+
+    >>> person_flags({"pid": "a", "pct_followers": 95.0, "pct_relays_received": 30.0, "stage": "engaged",
+    ...               "owner": "ana"}, brokers={"a"})
+    ['broker between communities', 'stage: engaged (ana)', 'many followers, rarely relayed']
+    """
+    pid = person.get("pid")
+    flags = []
+    if pid in set(brokers):
+        flags.append("broker between communities")
+    if pid in set(shortlisted):
+        flags.append("on the shortlist")
+    if person.get("locked") is True:
+        flags.append("locked on the shortlist")
+    stage = person.get("stage")
+    if isinstance(stage, str) and stage:
+        owner = person.get("owner")
+        flags.append(f"stage: {stage}" + (f" ({owner})" if isinstance(owner, str) and owner else ""))
+    pf, pr = person.get("pct_followers"), person.get("pct_relays_received")
+    if isinstance(pf, float) and isinstance(pr, float) and pf >= 90 and pr < 50:
+        flags.append("many followers, rarely relayed")
+    if isinstance(pf, float) and isinstance(pr, float) and pr >= 90 and pf < 50:
+        flags.append("relayed far beyond their follower count")
+    return flags
+
+
+# -- exports ---------------------------------------------------------------------------
+def subgraph_tables(
+    people: pd.DataFrame,
+    edges: Mapping[str, EdgeArrays],
+    pids: Iterable[str],
+    *,
+    kinds: Iterable[str] = ("follows", "relays", "mentions"),
+) -> tuple[pd.DataFrame, dict[str, pd.DataFrame]]:
+    """The people ``pids`` and, per edge kind, the edges among them
+    (``source, target, count``): what a GraphML/GEXF export of a shortlist holds
+    (:func:`loaders.gephi.write_graph`).
+
+    >>> e = {"follows": EdgeArrays.from_pairs([("a", "b"), ("b", "c")])}
+    >>> p = pd.DataFrame({"pid": ["a", "b", "c"], "handle": ["a", "b", "c"]})
+    >>> nodes, tables = subgraph_tables(p, e, ["a", "b"], kinds=["follows"])
+    >>> nodes.pid.tolist(), tables["follows"].values.tolist()
+    (['a', 'b'], [['a', 'b', 1]])
+    """
+    pids = list(pids)
+    nodes = people.set_index("pid").reindex(pids).reset_index()
+    kinds = list(kinds)
+    both = subgraph_edges(edges, pids, kinds=kinds, max_edges=10**9)
+    both["count"] = both["weight"].round().astype("int64")
+    tables = {
+        k: both.loc[both["kind"] == k, ["source", "target", "count"]].reset_index(drop=True) for k in kinds
+    }
+    return nodes, tables
+
+
+def file_bytes(write, suffix: str, *args, **kwargs) -> bytes:
+    """Run ``write(path, *args, **kwargs)`` on a temporary file and return its bytes
+    (for writers that only take a path).
+
+    >>> file_bytes(lambda path, text: open(path, "w").write(text), ".txt", "hi")
+    b'hi'
+    """
+    import os
+    import tempfile
+
+    fd, path = tempfile.mkstemp(suffix=suffix)
+    os.close(fd)
+    try:
+        write(path, *args, **kwargs)
+        with open(path, "rb") as f:
+            return f.read()
+    finally:
+        os.unlink(path)

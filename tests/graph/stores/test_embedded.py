@@ -1,0 +1,136 @@
+"""Embedded store: round trip in a temp dir, idempotent reloads, all-or-nothing, locking."""
+
+import subprocess
+import sys
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from graph.stores.embedded import EmbeddedStore
+from graph.model import GraphBatch, LoadError
+from graph.stores.base import StoreError
+from loaders.base import finish_batch
+from loaders.csv_tables import read_csv_tables
+from loaders.snap import parse_snap
+
+
+@pytest.fixture
+def store(tmp_path):
+    s = EmbeddedStore(tmp_path / "db")
+    yield s
+    s.close()
+
+
+def tiny(tmp_path):
+    (tmp_path / "people.csv").write_text("handle,name,followers_count,topics\nana,Ana,10,#latteart\nben,Ben,,\n")
+    (tmp_path / "follows.csv").write_text("source,target\nana,ben\nben,cleo\ncleo,ana\n")
+    (tmp_path / "posts.csv").write_text("post_id,author,created_at,hashtags\n1,ana,2025-01-01T00:00:00Z,#latteart\n2,ben,2025-01-02T00:00:00Z,#v60\n")
+    (tmp_path / "relays.csv").write_text("person,post_id,kind,created_at\nben,1,retweet,2025-01-03T00:00:00Z\ncleo,1,quote,2025-01-04T00:00:00Z\ncleo,2,retweet,2025-01-05T00:00:00Z\n")
+    (tmp_path / "mentions.csv").write_text("source,target,count\nana,ben,3\n")
+    return read_csv_tables([tmp_path])
+
+
+def test_round_trip(store, tmp_path):
+    stats = store.load(tiny(tmp_path))
+    assert stats.added["people"] == 3 and stats.added["follows"] == 3
+    assert store.counts() == {"people": 3, "posts": 2, "follows": 3, "authored": 2, "relayed": 3, "relays": 3, "mentions": 1}
+    relays = store.edge_pairs("relays").sort_values(["source", "target"]).reset_index(drop=True)
+    assert relays[["source", "target", "count"]].values.tolist() == [
+        ["x:ben", "x:ana", 1], ["x:cleo", "x:ana", 1], ["x:cleo", "x:ben", 1],
+    ]
+    people = store.people().set_index("pid")
+    assert people.loc["x:ana", "name"] == "Ana" and people.loc["x:ana", "topics"] == ["#latteart"]
+    assert pd.isna(people.loc["x:cleo", "name"])
+    e = store.edge_arrays("follows")
+    assert list(e.nodes) == ["x:ana", "x:ben", "x:cleo"]
+    assert sorted(zip(e.src.tolist(), e.dst.tolist())) == [(0, 1), (1, 2), (2, 0)]
+
+
+def test_reload_adds_nothing_and_new_events_add_to_aggregates(store, tmp_path):
+    store.load(tiny(tmp_path))
+    before = store.counts()
+    stats = store.load(tiny(tmp_path))
+    assert store.counts() == before and not any(stats.added.values())
+    more = tmp_path / "more"
+    more.mkdir()
+    (more / "posts.csv").write_text("post_id,author,created_at\n3,ana,2025-02-01T00:00:00Z\n")
+    (more / "relays.csv").write_text("person,post_id,kind,created_at\nben,3,retweet,2025-02-02T00:00:00Z\n")
+    store.load(read_csv_tables([more]))
+    r = store.edge_pairs("relays").set_index(["source", "target"])
+    assert r.loc[("x:ben", "x:ana"), "count"] == 2
+    assert r.loc[("x:ben", "x:ana"), "last_at"] == pd.Timestamp("2025-02-02")
+
+
+def test_failed_load_leaves_store_unchanged(store, tmp_path):
+    store.load(tiny(tmp_path))
+    before = (store.counts(), store.people().to_json())
+    bad = finish_batch(GraphBatch(
+        follows=pd.DataFrame({"source": ["x:new1"], "target": ["x:new2"]}),
+        relayed=pd.DataFrame({"person": ["x:new1"], "post_id": ["x:999"], "kind": ["retweet"], "at": [pd.NaT]}),
+    ))  # fmt: skip
+    with pytest.raises(LoadError, match="refer to posts"):
+        store.load(bad)
+    assert (store.counts(), store.people().to_json()) == before
+
+
+def test_engine_error_midway_rolls_back(store, tmp_path):
+    """A failure inside the write transaction (after people were copied) undoes everything."""
+    store.load(tiny(tmp_path))
+    before = store.counts()
+    batch = finish_batch(GraphBatch(follows=pd.DataFrame({"source": ["x:p1"], "target": ["x:p2"]})))
+    batch.follows.loc[0, "target"] = "x:not-a-person"  # breaks the FOLLOWS copy after the Person copy
+    with pytest.raises(StoreError, match="rolled back"):
+        store.load(batch)
+    assert store.counts() == before
+
+
+def test_multi_chunk_arrow_columns_are_not_truncated(store):
+    """Regression: ladybug 0.22 silently dropped rows from multi-chunk Arrow columns."""
+    text = "".join(f"{i} {i + 1}\n" for i in range(3000))
+    parts = [parse_snap(__import__("io").StringIO(text[i::1]), kind="follows") for i in (0,)]
+    batch = parts[0]
+    batch.people = pd.concat([batch.people.iloc[:1000], batch.people.iloc[1000:]])  # two chunks
+    store.load(batch)
+    assert store.counts()["people"] == 3001 and store.counts()["follows"] == 3000
+
+
+def test_scores_and_tracking_write_back(store, tmp_path):
+    store.load(tiny(tmp_path))
+    store.write_scores(pd.DataFrame({"pid": ["x:ana", "x:ben"], "pagerank": [0.6, 0.4], "kshell": [2, 1], "community": [0, 1]}))
+    store.write_tracking(pd.DataFrame({"pid": ["x:ana"], "owner": ["lee"], "stage": ["engaged"], "locked": [True]}))
+    p = store.people().set_index("pid")
+    assert p.loc["x:ana", "pagerank"] == 0.6 and p.loc["x:ben", "kshell"] == 1
+    assert p.loc["x:ana", "owner"] == "lee" and p.loc["x:ana", "stage"] == "engaged" and bool(p.loc["x:ana", "locked"])
+    top = store.cypher("MATCH (p:Person) WHERE p.pagerank IS NOT NULL RETURN p.handle AS h ORDER BY p.pagerank DESC")
+    assert top["h"].tolist() == ["ana", "ben"]
+
+
+def test_cypher_limits(store, tmp_path):
+    store.load(tiny(tmp_path))
+    assert len(store.cypher("MATCH (p:Person) RETURN p.pid", max_rows=2)) == 2
+    assert store.cypher("MATCH (p:Person {handle: $h}) RETURN p.name AS n", {"h": "ana"})["n"].tolist() == ["Ana"]
+    with pytest.raises(StoreError):
+        store.cypher("MATCH (p:Nope) RETURN p")
+
+
+def test_query_timeout(store):
+    n = 400
+    pairs = "".join(f"{i} {j}\n" for i in range(n) for j in np.random.default_rng(0).choice(n, 20) if i != j)
+    store.load(parse_snap(__import__("io").StringIO(pairs)))
+    with pytest.raises(StoreError, match="time limit"):
+        store.cypher("MATCH (a:Person)-[:FOLLOWS*1..9]->(b:Person) RETURN count(*)", timeout_s=0.5)
+
+
+def test_second_process_opens_read_only_and_cannot_write(store, tmp_path):
+    store.load(tiny(tmp_path))
+    code = (
+        "import sys; from graph.stores.embedded import EmbeddedStore\n"
+        f"s = EmbeddedStore({str(tmp_path / 'db')!r})\n"
+        "print(s.counts()['people'], s.read_only)\n"
+        "try:\n    s.write_scores(__import__('pandas').DataFrame({'pid': ['x:ana'], 'score': [1.0]}))\n"
+        "except Exception as e:\n    print(type(e).__name__, e)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60).stdout
+    assert out.splitlines()[0] == "3 True"
+    assert "StoreError" in out and "another process" in out
