@@ -17,9 +17,10 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from graph.settings import Settings, open_store
 from graph.model import METRICS, EdgeArrays
+from graph.settings import Settings
 from graph.stores.base import Store
+from graph.stores.connect import open_store
 
 SESSION_DEFAULTS: dict[str, object] = {
     "sl_include": [],  # pids added by hand (Explore or Shortlist)

@@ -2,15 +2,14 @@
 this store's dialect, results as a table, a CSV, and a network when nodes or
 relationships come back."""
 
-import time
 
 import streamlit as st
 
 from app_pages import _common as c
+from graph.errors import QueryRefused, StoreError
 from graph.views import query_library as ql
 from graph.views.cypher_results import csv_bytes, display_frame, result_graph
 from graph.views.drawing import network_html
-from graph.stores.base import QueryRefused, StoreError
 
 V = c.versions()
 store = c.store()
@@ -59,9 +58,7 @@ p[1].button("Fill parameters", on_click=_fill_params, key="cy_fill", help="Add t
 if st.button("Run", type="primary", key="cy_run", icon=":material/play_arrow:"):
     try:
         params = ql.parse_params(st.session_state["cy_params"])
-        t0 = time.perf_counter()
-        df = store.cypher(st.session_state["cy_query"], params)
-        st.session_state["cy_result"] = (df, time.perf_counter() - t0)
+        st.session_state["cy_result"] = store.cypher(st.session_state["cy_query"], params)
     except QueryRefused as exc:
         st.session_state.pop("cy_result", None)
         st.error(f"Refused: {exc}")
@@ -70,9 +67,10 @@ if st.button("Run", type="primary", key="cy_run", icon=":material/play_arrow:"):
         st.error(f"Query failed: {exc}")
 
 if "cy_result" in st.session_state:
-    df, secs = st.session_state["cy_result"]
-    capped = " (row cap reached)" if len(df) >= store.limits.max_rows else ""
-    st.caption(f"{len(df):,} rows in {secs * 1000:,.0f} ms{capped}")
+    result = st.session_state["cy_result"]
+    df = result.frame
+    capped = f" (stopped at the row cap of {result.max_rows:,})" if result.truncated else ""
+    st.caption(f"{len(df):,} rows in {result.seconds * 1000:,.0f} ms{capped}")
     st.dataframe(display_frame(df), hide_index=True, height=min(38 + 35 * len(df), 420))
     st.download_button("Download CSV", csv_bytes(df), file_name="query.csv", mime="text/csv",
                        key="cy_csv", on_click="ignore", icon=":material/download:")  # fmt: skip

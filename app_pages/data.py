@@ -10,8 +10,8 @@ import pandas as pd
 import streamlit as st
 
 from app_pages import _common as c
+from graph.errors import StoreError
 from graph.model import LoadError
-from graph.stores.base import StoreError
 from loaders.registry import FORMATS
 
 V = c.versions()
@@ -128,14 +128,13 @@ if rank_go:
     try:
         t0 = time.perf_counter()
         with c.write_lock():
-            scores = rank(
+            result = rank(
                 c.store(), topics=[t.strip() for t in rank_topics.replace(",", " ").split()] or None,
                 betweenness_k=int(bk) or None, seed=int(seed),
                 progress=lambda d, t, label: bar.progress(min(d / max(t, 1), 1.0), text=f"ranking: {label}"),
             )  # fmt: skip
         c.bump("graph")
-        timings = scores.attrs.get("timings", {})
-        st.session_state["rank_report"] = (len(scores), time.perf_counter() - t0, timings)
+        st.session_state["rank_report"] = (len(result), time.perf_counter() - t0, result.timings)
         st.rerun()
     except (StoreError, ValueError, ImportError) as exc:
         st.error(f"Ranking failed: {exc}")

@@ -104,9 +104,10 @@ def select(V, mode, metric, n, comms, topics, pct, kinds, center, hops):
         )
         pool = views.filter_people(people, communities=comms, topics=topics, metric=metric, lo=lo, hi=hi)
         shown = views.top_people(pool, metric, n)
-    e = views.subgraph_edges(E, shown["pid"], kinds=kinds)
-    if e.attrs.get("total", 0) > len(e):
-        notes.append(f"Showing the {len(e):,} heaviest of {e.attrs['total']:,} edges.")
+    every = views.subgraph_edges(E, shown["pid"], kinds=kinds)
+    e = views.heaviest(every)
+    if len(every) > len(e):
+        notes.append(f"Showing the {len(e):,} heaviest of {len(every):,} edges.")
     xy = layout(shown["pid"].astype(str).tolist(), e)
     return shown, e, xy, notes
 

@@ -5,11 +5,11 @@ import pandas as pd
 import streamlit as st
 
 from app_pages import _common as c
+from graph.errors import StoreError
+from graph.model import STAGES
 from graph.shortlist import export as sl_lib
 from graph.shortlist import tracking
 from graph.views import people as views
-from graph.model import STAGES
-from graph.stores.base import StoreError
 
 V = c.versions()
 st.title("Shortlist")
@@ -74,8 +74,8 @@ def build(G, method, top, include, exclude, team, capacity, max_per_community):
 
     return build_shortlist(
         c.store(), top=top, method=method, include=list(include), exclude=list(exclude), team=team,
-        capacity=capacity, max_per_community=max_per_community,
-    )  # fmt: skip
+        capacity=capacity, max_per_community=max_per_community, compare=False,
+    ).table  # fmt: skip
 
 
 locked = tracking.locked_pids(people)

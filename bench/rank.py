@@ -108,12 +108,13 @@ def child_rank(spec: dict) -> dict:
     f, r, m = load(spec)
     out = {"load_s": time.perf_counter() - t0, "n": f.n, "m": f.m, "rss_loaded_gb": rss_gb()}
     t0, c0 = time.perf_counter(), time.process_time()
-    df = rank_all(f, r, m, seed=0, parallel=spec["parallel"])
+    result = rank_all(f, r, m, seed=0, parallel=spec["parallel"])
+    df = result.scores
     out["total_s"] = time.perf_counter() - t0
     out["cpu_s"] = time.process_time() - c0
     out["rss_peak_gb"] = rss_gb()
-    out["timings"] = df.attrs["timings_s"]
-    out["betweenness_k"] = df.attrs["betweenness_k"]
+    out["timings"] = result.timings
+    out["betweenness_k"] = result.betweenness_k
     out["communities"] = int(df["community"].max()) + 1
     return out
 

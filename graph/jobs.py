@@ -1,21 +1,49 @@
 """The jobs people do, as library calls the CLI and the app share.
 
-load files → rank → shortlist (→ split across the team). Each function takes
-a store and returns DataFrames; none of them prints or imports streamlit.
+load files → rank → shortlist (→ split across the team) → export. Each function
+takes a store and returns a typed result (:class:`RankResult`,
+:class:`ShortlistResult`, …); none of them prints or imports streamlit. This module
+and :mod:`graph.cli` are the only places that import :mod:`loaders`.
 """
 
 from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 
-from graph.model import METRICS, GraphBatch, split_pid
+from graph.errors import UsageError
+from graph.model import EDGE_KINDS, METRICS, GraphBatch, split_pid
+from graph.ranking.fast import RankResult
 from graph.stores.base import LoadStats, Progress, Store
 
-__all__ = ["load_files", "rank", "scored_people", "build_shortlist", "topic_shares_for"]
+__all__ = [
+    "load_files",
+    "rank",
+    "RankResult",
+    "scored_people",
+    "build_shortlist",
+    "ShortlistResult",
+    "topic_shares_for",
+    "export_graph",
+]
+
+
+@dataclass(frozen=True)
+class ShortlistResult:
+    """A shortlist: the export table in rank order, the method that picked it, and how
+    it compares with simple alternatives (``comparison``, or None when not asked)."""
+
+    table: pd.DataFrame
+    method: str
+    comparison: pd.DataFrame | None = None
+    seconds: float = 0.0
+
+    def __len__(self) -> int:
+        return len(self.table)
 
 
 def load_files(
@@ -74,8 +102,9 @@ def rank(
     betweenness_k: int | None = None,
     seed: int = 0,
     progress: Progress | None = None,
-) -> pd.DataFrame:
-    """Compute every metric, write the scores back, return people with scores."""
+) -> RankResult:
+    """Compute every metric, write the scores back; the scores, step timings and
+    parameters come back as a :class:`RankResult`."""
     from graph.ranking.fast import rank_all
 
     t0 = time.perf_counter()
@@ -86,10 +115,12 @@ def rank(
     kwargs = {"topic_shares": shares, "seed": seed, "progress": progress}
     if betweenness_k is not None:
         kwargs["betweenness_k"] = betweenness_k
-    scores = rank_all(follows, relays, mentions, **kwargs)
-    store.write_scores(scores)
-    scores.attrs["export_s"] = time.perf_counter() - t0
-    return scores
+    result = rank_all(follows, relays, mentions, **kwargs)
+    export_s = time.perf_counter() - t0 - sum(result.timings.values())
+    t1 = time.perf_counter()
+    store.write_scores(result.scores)
+    timings = {"read graph": round(export_s, 4), **result.timings, "write scores": round(time.perf_counter() - t1, 4)}
+    return RankResult(result.scores, timings, result.params, time.perf_counter() - t0)
 
 
 def scored_people(store: Store, pids: list[str] | None = None) -> pd.DataFrame:
@@ -123,26 +154,27 @@ def build_shortlist(
     compare: bool = True,
     rounds: int = 100,
     seed: int = 0,
-) -> pd.DataFrame:
+) -> ShortlistResult:
     """The shortlist export table (``rank, handle, score, <metrics>, reason`` …).
 
     ``method``: ``set`` (greedy marginal coverage under independent cascade),
     ``degree_discount`` (fast set method) or ``topk`` (best composite score).
-    ``exclude``/``include`` are pids. With ``compare``, ``df.attrs["spread"]``
-    holds the simulated spread of this set next to top-N by followers and by
+    ``exclude``/``include`` are pids. With ``compare``, ``comparison`` holds the
+    simulated spread of this set next to top-N by followers and by
     PageRank (same simulation, same seeds).
     """
+    started = time.perf_counter()
     from graph.shortlist import explain
     from graph.shortlist import export as shortlist
-    from graph.shortlist.selection import compare_spread, propagation_graph, set_shortlist
+    from graph.shortlist.selection import compare_spread, propagation_graph, set_shortlist, topk
 
     table = scored_people(store)
     if "score" not in table or table["score"].isna().all():
-        raise ValueError("no scores yet: run `influence rank` first")
+        raise UsageError("no scores yet: run `influence rank` first")
     follows, relays = store.edge_arrays("follows"), store.edge_arrays("relays")
     graph = propagation_graph(follows, relays, nodes=table["pid"])
     if method == "topk":
-        picks = shortlist.topk(table, top, exclude=exclude, include=include)
+        picks = topk(table, top, exclude=exclude, include=include)
     else:
         picks = set_shortlist(
             follows, relays, table, top, method=method, exclude=exclude, include=include,
@@ -154,7 +186,21 @@ def build_shortlist(
 
         picks = split_team(picks, team, capacity)
     out = shortlist.shortlist_frame(picks)
-    if compare:
-        spread = compare_spread(graph, table, picks["pid"], rounds=rounds, seed=seed)
-        out.attrs["spread"] = spread
-    return out
+    spread = compare_spread(graph, table, picks["pid"], rounds=rounds, seed=seed) if compare else None
+    return ShortlistResult(out, method, spread, time.perf_counter() - started)
+
+
+def export_graph(store: Store, path: str | Path, *, pids: list[str] | None = None) -> Path:
+    """Write the store's graph (or the subgraph among ``pids``) as GraphML or GEXF,
+    with :func:`loaders.gephi.write_graph`."""
+    from loaders.gephi import write_graph
+
+    people = store.people(pids)
+    edges = {}
+    for kind in EDGE_KINDS:
+        arr = store.edge_arrays(kind)
+        edges[kind] = pd.DataFrame({
+            "source": arr.nodes[arr.src] if arr.m else [], "target": arr.nodes[arr.dst] if arr.m else [],
+            "count": arr.weight.astype("int64") if arr.m else [],
+        })  # fmt: skip
+    return write_graph(path, people, edges)

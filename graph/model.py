@@ -22,6 +22,8 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
+from graph.errors import LoadError
+
 __all__ = [
     "RELAY_KINDS",
     "EDGE_KINDS",
@@ -77,27 +79,6 @@ PEOPLE_COLUMNS: tuple[str, ...] = (
     "topics",
 )
 POST_COLUMNS: tuple[str, ...] = ("post_id", "author", "created_at", "hashtags", "text")
-
-
-class LoadError(ValueError):
-    """Bad input, with the place it was found: ``file:line: field: problem``.
-
-    >>> str(LoadError("bad number", path="f.csv", line=3, field="count"))
-    "f.csv:3: column 'count': bad number"
-    """
-
-    def __init__(
-        self,
-        message: str,
-        *,
-        path: str | None = None,
-        line: int | None = None,
-        field: str | None = None,
-    ) -> None:
-        self.path, self.line, self.field, self.reason = path, line, field, message
-        where = ":".join(str(p) for p in (path, line) if p is not None)
-        what = f"column '{field}': " if field else ""
-        super().__init__(f"{where}: {what}{message}" if where else f"{what}{message}")
 
 
 def normalize_handle(handle: str) -> str:

@@ -19,6 +19,7 @@ from graph.model import TABLE_DTYPES, GraphBatch, LoadError
 __all__ = [
     "open_text",
     "open_binary",
+    "read_head",
     "find_bad_utf8",
     "finish_batch",
     "pids",
@@ -30,6 +31,16 @@ __all__ = [
 
 #: Rows per chunk when streaming large files.
 CHUNK_ROWS = 1_000_000
+
+
+def read_head(path: str | Path, size: int = 64 * 1024) -> bytes:
+    """The first ``size`` bytes of a file (decompressed), or ``b""`` for a folder:
+    what format sniffing looks at."""
+    path = Path(path)
+    if path.is_dir():
+        return b""
+    with open_binary(path) as f:
+        return f.read(size)
 
 
 def open_binary(path: str | Path) -> IO[bytes]:
@@ -159,7 +170,7 @@ def parse_int_column(
     >>> parse_int_column(pd.Series(["3", "x"]), path="f.csv", field="n", first_line=2)
     Traceback (most recent call last):
     ...
-    graph.model.LoadError: f.csv:3: column 'n': 'x' is not a whole number
+    graph.errors.LoadError: f.csv:3: column 'n': 'x' is not a whole number
     """
     text = values.astype("string").str.strip().replace("", pd.NA)
     num = pd.to_numeric(text, errors="coerce")

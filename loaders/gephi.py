@@ -32,7 +32,7 @@ import pandas as pd
 from graph.model import EDGE_KINDS, SCORE_COLUMNS, TRACKING_COLUMNS, GraphBatch, LoadError, normalize_handle
 from loaders.base import finish_batch, open_binary, split_tags
 
-__all__ = ["read_graph_file", "read_gephi", "write_graph", "export_graph", "KNOWN_PLATFORMS"]
+__all__ = ["read_graph_file", "read_gephi", "write_graph", "KNOWN_PLATFORMS"]
 
 KNOWN_PLATFORMS = ("x", "bluesky", "mastodon")
 _NODE_TEXT = ("name", "bio")
@@ -251,17 +251,3 @@ def _node_attrs(rec: dict) -> dict:
         if key in out and isinstance(out[key], bool):
             out[key] = int(out[key])
     return out
-
-
-def export_graph(store: Any, path: str | Path, *, pids: list[str] | None = None) -> Path:
-    """Write the store's graph (or the subgraph of ``pids``) with :func:`write_graph`."""
-    people = store.people(pids)
-    edges = {}
-    for kind in EDGE_KINDS:
-        arr = store.edge_arrays(kind)
-        frame = pd.DataFrame({
-            "source": arr.nodes[arr.src] if arr.m else [], "target": arr.nodes[arr.dst] if arr.m else [],
-            "count": arr.weight.astype("int64") if arr.m else [],
-        })  # fmt: skip
-        edges[kind] = frame
-    return write_graph(path, people, edges)

@@ -60,7 +60,7 @@ def iter_json(
     >>> list(iter_json('{"a": 1}\\n{"a": 2'))
     Traceback (most recent call last):
     ...
-    graph.model.LoadError: <input>:2: invalid JSON: the value is cut short (truncated?): Expecting ',' delimiter
+    graph.errors.LoadError: <input>:2: invalid JSON: the value is cut short (truncated?): Expecting ',' delimiter
     """
     if isinstance(source, (bytes, str)):
         source = io.BytesIO(source) if isinstance(source, bytes) else io.StringIO(source)

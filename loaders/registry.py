@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from graph.model import GraphBatch, LoadError
-from loaders.base import open_binary
+from loaders.base import read_head
 
 __all__ = ["FORMATS", "Format", "register", "detect_format", "read_paths"]
 
@@ -33,17 +33,10 @@ def register(fmt: Format) -> Format:
     return fmt
 
 
-def _head(path: Path, size: int = 64 * 1024) -> bytes:
-    if path.is_dir():
-        return b""
-    with open_binary(path) as f:
-        return f.read(size)
-
-
 def detect_format(path: str | Path) -> str:
     """Name of the format of ``path`` (a file or folder), from its content."""
     path = Path(path)
-    head = _head(path)
+    head = read_head(path)
     for fmt in FORMATS.values():
         if fmt.sniff is not None and fmt.sniff(path, head):
             return fmt.name

@@ -57,7 +57,7 @@ def parse_snap(
     >>> parse_snap(io.StringIO("1 2 5\\n1 3 x\\n"), kind="relays")
     Traceback (most recent call last):
     ...
-    graph.model.LoadError: <input>:2: column 'weight': 'x' is not a number
+    graph.errors.LoadError: <input>:2: column 'weight': 'x' is not a number
     """
     if kind not in SNAP_KINDS:
         raise LoadError(f"unknown edge kind {kind!r}; use one of {', '.join(SNAP_KINDS)}", path=path)

@@ -68,9 +68,9 @@ def sniff_platform(path: Path, head: bytes) -> str | None:
         )
         if not files:
             return None
-        from loaders.registry import _head
+        from loaders.base import read_head
 
-        return sniff_platform(files[0], _head(files[0]))
+        return sniff_platform(files[0], read_head(files[0]))
     return _sniff_text(_text(head))
 
 

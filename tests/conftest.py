@@ -8,6 +8,9 @@
   the tests FAIL when ``CI`` is set and SKIP otherwise, saying why.
   Tests that use it get the ``neo4j`` marker automatically.
 * ``store``: each test once per store (``embedded`` and ``neo4j``).
+* ``dataset``: ``dataset("ego_twitter/…")`` is the path of a shared real dataset under
+  ``$INFLUENCE_DATASETS`` (default ``../shared/datasets``); a missing one FAILS when
+  ``CI`` is set and skips otherwise, saying where it looked.
 """
 
 from __future__ import annotations
@@ -21,6 +24,8 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 NEO4J_LOCAL = ROOT / "scripts" / "neo4j-local"
+#: The shared real datasets: ``$INFLUENCE_DATASETS``, else ``../shared/datasets`` beside the checkout.
+DATASETS = Path(os.environ.get("INFLUENCE_DATASETS") or ROOT.parent / "shared" / "datasets")
 OUR_LABELS = {"Person", "Post", "InfluenceLoad"}
 
 
@@ -72,9 +77,9 @@ def _start_local() -> tuple[dict[str, str] | None, bool, str]:
 @pytest.fixture(scope="session")
 def neo4j_settings():
     """Settings of a reachable Neo4j that holds nothing but this app's graph."""
+    from graph.errors import StoreError
     from graph.settings import Settings
     from graph.stores.neo4j import Neo4jStore
-    from graph.stores.base import StoreError
 
     env = {k: v for k, v in os.environ.items() if k.startswith("NEO4J_")}
     started = False
@@ -86,7 +91,7 @@ def neo4j_settings():
     settings = Settings.from_env(env, dotenv=None, store="neo4j")
     try:
         with Neo4jStore.connect(settings) as store:
-            labels = set(store.cypher("CALL db.labels()")["label"])
+            labels = set(store.cypher("CALL db.labels()").frame["label"])
     except StoreError as exc:
         if started:
             _local("stop")
@@ -132,3 +137,19 @@ def embedded_store(tmp_path):
 def store(request):
     """Each test once per store."""
     return request.getfixturevalue(f"{request.param}_store")
+
+
+@pytest.fixture(scope="session")
+def dataset():
+    """``dataset(relative_path)`` -> the path of a shared dataset (see the module docstring)."""
+
+    def find(relative: str) -> Path:
+        path = DATASETS / relative
+        if not path.exists():
+            msg = f"dataset {relative} not found under {DATASETS} (set INFLUENCE_DATASETS to the datasets folder)"
+            if os.environ.get("CI"):
+                pytest.fail(msg, pytrace=False)
+            pytest.skip(msg)
+        return path
+
+    return find

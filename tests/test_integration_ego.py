@@ -9,17 +9,11 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-
 ROOT = Path(__file__).resolve().parent.parent
-EGO = ROOT.parent / "shared" / "datasets" / "ego_twitter" / "twitter_combined_rebuilt.txt.gz"
 
 
-def test_ego_twitter_load_rank_shortlist(tmp_path):
-    if not EGO.exists():
-        if os.environ.get("CI"):
-            pytest.fail(f"{EGO} is missing in CI")
-        pytest.skip(f"{EGO} not found (shared datasets are not beside this checkout)")
+def test_ego_twitter_load_rank_shortlist(tmp_path, dataset):
+    EGO = dataset("ego_twitter/twitter_combined_rebuilt.txt.gz")
     env = {k: v for k, v in os.environ.items() if not k.startswith("NEO4J_")}
 
     def influence(*args):

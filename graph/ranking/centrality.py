@@ -14,8 +14,8 @@ import random
 import numpy as np
 import scipy.sparse as sp
 
-from graph.ranking.adjacency import _simple, adjacency
 from graph.model import EdgeArrays
+from graph.ranking.adjacency import _simple, adjacency
 
 __all__ = ["kshell", "betweenness", "auto_betweenness_k", "EXACT_BETWEENNESS_MAX_N"]
 

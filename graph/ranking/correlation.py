@@ -14,7 +14,22 @@ import pandas as pd
 
 from graph.model import METRICS
 
-__all__ = ["metric_correlation", "correlation_long"]
+__all__ = ["metric_correlation", "correlation_long", "top_rows"]
+
+
+def top_rows(table: pd.DataFrame, top_fraction: float | None = None, by: str = "followers") -> pd.DataFrame:
+    """The top ``top_fraction`` of rows by ``by`` (ties at the cut are kept); all rows
+    without a fraction.
+
+    >>> len(top_rows(pd.DataFrame({"followers": [1, 2, 3, 4]}), 0.5))
+    2
+    """
+    if top_fraction is None:
+        return table
+    if not 0 < top_fraction <= 1:
+        raise ValueError(f"top_fraction must be in (0, 1], got {top_fraction}")
+    keep = max(1, int(round(len(table) * top_fraction)))
+    return table.nlargest(keep, by, keep="all")
 
 
 def metric_correlation(
@@ -42,26 +57,16 @@ def metric_correlation(
     Returns
     -------
     DataFrame
-        Square, symmetric, metrics x metrics; ``attrs["rows"]`` is the number of
-        rows used.
+        Square, symmetric, metrics x metrics, over the rows :func:`top_rows` keeps.
 
     >>> t = pd.DataFrame({"followers": [1, 2, 3, 4], "pagerank": [4, 3, 2, 1],
     ...                   "kshell": [1, 1, 1, 1], "relevance": [float("nan")] * 4})
     >>> metric_correlation(t).values.tolist()
     [[1.0, -1.0], [-1.0, 1.0]]
-    >>> metric_correlation(t, top_fraction=0.5).attrs["rows"]
-    2
     """
-    rows = table
-    if top_fraction is not None:
-        if not 0 < top_fraction <= 1:
-            raise ValueError(f"top_fraction must be in (0, 1], got {top_fraction}")
-        keep = max(1, int(round(len(table) * top_fraction)))
-        rows = table.nlargest(keep, by, keep="all")
+    rows = top_rows(table, top_fraction, by)
     cols = [m for m in metrics if m in rows and rows[m].nunique(dropna=True) > 1]
-    corr = rows[cols].astype("float64").corr(method="spearman")
-    corr.attrs["rows"] = len(rows)
-    return corr
+    return rows[cols].astype("float64").corr(method="spearman")
 
 
 def correlation_long(corr: pd.DataFrame) -> pd.DataFrame:

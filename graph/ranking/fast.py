@@ -32,11 +32,13 @@ import random
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
+from graph.model import METRICS, EdgeArrays
 from graph.ranking.adjacency import _simple, adjacency
 from graph.ranking.centrality import (
     EXACT_BETWEENNESS_MAX_N,
@@ -45,7 +47,6 @@ from graph.ranking.centrality import (
     betweenness,
     kshell,
 )
-from graph.model import METRICS, EdgeArrays
 from graph.ranking.reference import (
     PAGERANK_MAX_ITER,
     PAGERANK_TOL,
@@ -65,6 +66,7 @@ __all__ = [
     "topic_teleport",
     "topic_shares",
     "rank_all",
+    "RankResult",
 ]
 
 Progress = Callable[[int, int, str], None]
@@ -271,6 +273,26 @@ def topic_shares(
     return counts[["pid", "topic", "share"]].sort_values(["pid", "topic"], ignore_index=True)
 
 
+@dataclass(frozen=True)
+class RankResult:
+    """What ranking computed: one row of scores per person, the time each step took
+    and the parameters used (betweenness sample size, seeds, tolerances)."""
+
+    scores: pd.DataFrame
+    timings: dict[str, float] = field(default_factory=dict)
+    params: dict[str, object] = field(default_factory=dict)
+    seconds: float = 0.0  #: wall time of the whole job (export, compute, write-back)
+
+    @property
+    def betweenness_k(self) -> int | None:
+        """Sources sampled for betweenness; ``None`` means exact (all sources)."""
+        k = self.params.get("betweenness_k")
+        return None if k is None else int(k)  # type: ignore[call-overload]
+
+    def __len__(self) -> int:
+        return len(self.scores)
+
+
 def rank_all(
     follows: EdgeArrays,
     relays: EdgeArrays,
@@ -283,7 +305,7 @@ def rank_all(
     tol: float = PAGERANK_TOL,
     parallel: bool = True,
     progress: Progress | None = None,
-) -> pd.DataFrame:
+) -> RankResult:
     """Every metric, the community and the composite score for every person.
 
     Parameters
@@ -308,15 +330,17 @@ def rank_all(
 
     Returns
     -------
-    DataFrame
-        ``pid``, :data:`graph.model.METRICS`, ``community``, ``score`` and
-        ``pct_<metric>``; ``df.attrs`` holds the parameters and ``timings_s``.
+    RankResult
+        ``scores``: ``pid``, :data:`graph.model.METRICS`, ``community``, ``score``
+        and ``pct_<metric>``; ``timings`` (seconds per step) and ``params``.
 
     >>> f = EdgeArrays.from_pairs([("a", "b"), ("c", "b"), ("b", "a")])
     >>> empty = EdgeArrays(f.nodes, f.src[:0], f.dst[:0], f.weight[:0])
-    >>> df = rank_all(f, empty, empty)
-    >>> df[["pid", "followers", "kshell", "community"]].values.tolist()
+    >>> result = rank_all(f, empty, empty)
+    >>> result.scores[["pid", "followers", "kshell", "community"]].values.tolist()
     [['a', 1.0, 2, 0], ['b', 2.0, 2, 0], ['c', 0.0, 1, 0]]
+    >>> result.betweenness_k is None  # exact on a small graph
+    True
     """
     n = follows.n
     for other in (relays, mentions):
@@ -403,12 +427,11 @@ def rank_all(
     )
 
 
-def _table(nodes, cols, membership, timings, params) -> pd.DataFrame:
+def _table(nodes, cols, membership, timings, params) -> RankResult:
     df = pd.DataFrame({"pid": nodes})
     for m in METRICS:
         df[m] = cols[m].astype(np.int64 if m == "kshell" else np.float64)
     df["community"] = membership
     df["score"] = composite_score(df)
     df = pd.concat([df, percentile_table(df, METRICS)], axis=1)
-    df.attrs.update(params, timings_s=timings)
-    return df
+    return RankResult(df, timings, params)

@@ -1,175 +1,29 @@
-"""The shortlist the team lead exports: top-k, handle lists, the export table, CSV/XLSX.
+"""The shortlist the team lead exports: the export table, CSV and XLSX.
 
-A shortlist is a table of picks in rank order. :func:`topk` ranks by a score
-column; :func:`graph.shortlist.selection.set_shortlist` picks a set by marginal reach.
-:func:`shortlist_frame` turns either into the export table, which
-:func:`write_csv` and :func:`write_xlsx` write.
+A shortlist is a table of picks in rank order (:mod:`graph.shortlist.selection`).
+:func:`shortlist_frame` turns it into the export table, which :func:`write_csv` and
+:func:`write_xlsx` write.
 """
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from collections.abc import Iterable
 from pathlib import Path
-from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
 
+from graph.model import METRICS, split_pid
 from graph.shortlist.explain import reasons as explain_reasons
-from graph.model import METRICS, normalize_handle, split_pid
 from graph.shortlist.team import member_names, team_summary
 
-__all__ = [
-    "EXPORT_COLUMNS",
-    "OPTIONAL_COLUMNS",
-    "Handles",
-    "topk",
-    "parse_handles",
-    "read_handles",
-    "shortlist_frame",
-    "write_csv",
-    "write_xlsx",
-]
+__all__ = ["EXPORT_COLUMNS", "OPTIONAL_COLUMNS", "shortlist_frame", "write_csv", "write_xlsx"]
 
 #: The export table's columns, in order.
 EXPORT_COLUMNS: tuple[str, ...] = ("rank", "handle", "score", *METRICS, "reason")
 #: Columns added after those when the shortlist has them (then ``pct_*``).
 OPTIONAL_COLUMNS: tuple[str, ...] = ("owner", "flags", "marginal_gain", "community")
-
-
-def topk(
-    table: pd.DataFrame,
-    n: int = 300,
-    *,
-    by: str = "score",
-    exclude: Iterable[str] = (),
-    include: Iterable[str] = (),
-) -> pd.DataFrame:
-    """The ``n`` best rows by ``by``, with must-includes in and exclusions out.
-
-    Must-includes are merged into the ranking by ``by`` (the list stays sorted,
-    so a rank always means the same thing); they displace the lowest others. If
-    there are more must-includes than ``n``, all of them are returned. Ties break
-    by ``pid``; a missing ``by`` value ranks last.
-
-    Parameters
-    ----------
-    table : DataFrame
-        One row per person with ``pid`` and ``by``.
-    n : int
-        Shortlist size.
-    by : str
-        Column to rank by, highest first.
-    exclude, include : iterable of pid
-        Never in / always in. A pid in both, or an unknown must-include, raises.
-
-    Returns
-    -------
-    DataFrame
-        Rows of ``table`` in rank order (fresh index).
-
-    Examples
-    --------
-    >>> t = pd.DataFrame({"pid": list("abcd"), "score": [9, 7, 5, 1]})
-    >>> topk(t, 2, exclude=["a"], include=["d"])["pid"].tolist()
-    ['b', 'd']
-    """
-    include, exclude = list(dict.fromkeys(include)), set(exclude)
-    if clash := sorted(set(include) & exclude):
-        raise ValueError(f"both must-include and excluded: {clash}")
-    if unknown := sorted(set(include) - set(table["pid"])):
-        raise ValueError(f"must-includes not in the table: {unknown}")
-    ranked = table[~table["pid"].isin(exclude)].sort_values(
-        [by, "pid"], ascending=[False, True], na_position="last"
-    )
-    forced = ranked["pid"].isin(include).to_numpy()
-    room = max(n - int(forced.sum()), 0)
-    keep = forced | ((np.cumsum(~forced) <= room) & ~forced)
-    return ranked[keep].reset_index(drop=True)
-
-
-# -- handle lists -----------------------------------------------------------------
-class Handles(NamedTuple):
-    """People found in a handle list, and what could not be matched (``file:line: ...``)."""
-
-    pids: list[str]
-    warnings: list[str]
-
-
-def _clean(raw: str) -> str:
-    """``@Bob``, ``https://x.com/Bob/`` and ``bob`` all become ``bob``."""
-    text = raw.strip()
-    if "/" in text:
-        text = [p for p in text.split("/") if p][-1] if text.strip("/") else ""
-    return normalize_handle(text)
-
-
-def parse_handles(lines: Iterable[str], people: pd.DataFrame, *, source: str = "<list>") -> Handles:
-    """Map handle lines to pids (the work behind :func:`read_handles`).
-
-    One handle per line, ``#`` starts a comment, ``@`` optional, case-insensitive;
-    a ``platform:handle`` pid or a profile URL also works. A handle on several
-    platforms maps to all of them, with a warning.
-
-    >>> people = pd.DataFrame({"pid": ["x:ana", "bluesky:ana", "x:ben"], "handle": ["Ana", "ana", "ben"]})
-    >>> parse_handles(["@BEN  # great", "# comment", "cy", "ana"], people)
-    Handles(pids=['x:ben', 'x:ana', 'bluesky:ana'], warnings=["<list>:3: unknown handle 'cy'", "<list>:4: 'ana' matches 2 people: x:ana, bluesky:ana"])
-    """
-    by_handle: dict[str, list[str]] = {}
-    for pid, handle in zip(people["pid"], people["handle"], strict=True):
-        by_handle.setdefault(normalize_handle(handle), []).append(pid)
-    pids_known = set(people["pid"])
-    found, warnings = [], []
-    for lineno, line in enumerate(lines, start=1):
-        text = line.split("#", 1)[0].strip()
-        if not text:
-            continue
-        if ":" in text and "/" not in text and text.lower() in pids_known:
-            found.append(text.lower())
-            continue
-        handle = _clean(text)
-        hits = by_handle.get(handle, [])
-        if not hits:
-            warnings.append(f"{source}:{lineno}: unknown handle {handle!r}")
-        elif len(hits) > 1:
-            warnings.append(f"{source}:{lineno}: {handle!r} matches {len(hits)} people: {', '.join(hits)}")
-        found += hits
-    return Handles(list(dict.fromkeys(found)), warnings)
-
-
-def read_handles(path: str | Path, people: pd.DataFrame) -> Handles:
-    """Read a handle list (text, or CSV with a ``handle`` column) and map it to pids.
-
-    A CSV (``.csv`` or a first line naming a ``handle`` column) may also have a
-    ``platform`` column, which then narrows the match. Unknown handles are
-    reported in ``warnings`` with ``file:line``, never dropped silently.
-
-    >>> import tempfile, os
-    >>> people = pd.DataFrame({"pid": ["x:ana", "x:ben"], "handle": ["ana", "ben"]})
-    >>> with tempfile.NamedTemporaryFile("w", suffix=".csv", delete=False) as f:
-    ...     _ = f.write("name,Handle\\nAna,@ana\\nZed,zed\\n")
-    >>> read_handles(f.name, people).warnings == [f"{f.name}:3: unknown handle 'zed'"]
-    True
-    >>> os.unlink(f.name)
-    """
-    path = Path(path)
-    text = path.read_text(encoding="utf-8-sig")
-    first = next((ln for ln in text.splitlines() if ln.strip()), "")
-    header = [c.strip().lower() for c in next(csv.reader([first]), [])]
-    if path.suffix.lower() != ".csv" and not ("handle" in header and len(header) > 1):
-        return parse_handles(text.splitlines(), people, source=str(path))
-    table = pd.read_csv(io.StringIO(text), dtype=str, skip_blank_lines=False)
-    table.columns = [str(c).strip().lower() for c in table.columns]
-    if "handle" not in table:
-        raise ValueError(f"{path}:1: no 'handle' column (columns: {list(table.columns)})")
-    lines = table["handle"].fillna("").tolist()
-    if "platform" in table:
-        platform = table["platform"].fillna("").str.strip().str.lower()
-        lines = [f"{p}:{normalize_handle(h)}" if p else h for p, h in zip(platform, lines, strict=True)]
-    return parse_handles([""] + lines, people, source=str(path))  # line 1 is the header
 
 
 # -- the export table ---------------------------------------------------------------

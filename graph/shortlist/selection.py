@@ -25,6 +25,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from graph.errors import UsageError
+from graph.model import EdgeArrays
 from graph.shortlist.cascade import (
     PropagationGraph,
     Worlds,
@@ -33,7 +35,6 @@ from graph.shortlist.cascade import (
     simulate_spread,
     world_spreads,
 )
-from graph.model import EdgeArrays
 
 __all__ = [
     "Constraints",
@@ -42,6 +43,7 @@ __all__ = [
     "degree_discount",
     "coverage_gains",
     "set_shortlist",
+    "topk",
     "compare_spread",
     "BASELINES",
     # re-exported from graph.shortlist.cascade
@@ -104,7 +106,7 @@ class _Rules:
         excluded = graph.locate(c.exclude)
         self.forced = list(dict.fromkeys(graph.locate(c.include).tolist()))
         if set(self.forced) & set(excluded.tolist()):
-            raise ValueError("a person is both must-include and excluded")
+            raise UsageError("a person is both must-include and excluded")
         self.allowed[excluded] = False
         self.allowed[self.forced] = False
         comm = pd.Series(c.community or {}, dtype=float).reindex(graph.nodes).to_numpy()
@@ -303,6 +305,58 @@ def degree_discount(
     return _frame(graph, rules.picked, vals, "dd")
 
 
+def topk(
+    table: pd.DataFrame,
+    n: int = 300,
+    *,
+    by: str = "score",
+    exclude: Iterable[str] = (),
+    include: Iterable[str] = (),
+) -> pd.DataFrame:
+    """The ``n`` best rows by ``by``, with must-includes in and exclusions out.
+
+    Must-includes are merged into the ranking by ``by`` (the list stays sorted,
+    so a rank always means the same thing); they displace the lowest others. If
+    there are more must-includes than ``n``, all of them are returned. Ties break
+    by ``pid``; a missing ``by`` value ranks last.
+
+    Parameters
+    ----------
+    table : DataFrame
+        One row per person with ``pid`` and ``by``.
+    n : int
+        Shortlist size.
+    by : str
+        Column to rank by, highest first.
+    exclude, include : iterable of pid
+        Never in / always in. A pid in both, or an unknown must-include, raises.
+
+    Returns
+    -------
+    DataFrame
+        Rows of ``table`` in rank order (fresh index).
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"pid": list("abcd"), "score": [9, 7, 5, 1]})
+    >>> topk(t, 2, exclude=["a"], include=["d"])["pid"].tolist()
+    ['b', 'd']
+    """
+    include, exclude = list(dict.fromkeys(include)), set(exclude)
+    if clash := sorted(set(include) & exclude):
+        raise UsageError(f"both must-include and excluded: {clash}")
+    if unknown := sorted(set(include) - set(table["pid"])):
+        raise UsageError(f"must-includes not in the table: {unknown}")
+    ranked = table[~table["pid"].isin(exclude)].sort_values(
+        [by, "pid"], ascending=[False, True], na_position="last"
+    )
+    forced = ranked["pid"].isin(include).to_numpy()
+    room = max(n - int(forced.sum()), 0)
+    keep = forced | ((np.cumsum(~forced) <= room) & ~forced)
+    return ranked[keep].reset_index(drop=True)
+
+
+
 # -- the shortlist -----------------------------------------------------------------
 #: What :func:`compare_spread` measures our set against: label -> score column.
 BASELINES: dict[str, str] = {"top-N by followers": "followers", "top-N by PageRank": "pagerank"}
@@ -364,7 +418,7 @@ def set_shortlist(
     1     2    d           2.06
     """
     if method not in ("set", "celf", "degree_discount", "topk"):
-        raise ValueError(f"method must be set, celf, degree_discount or topk, got {method!r}")
+        raise UsageError(f"method must be set, celf, degree_discount or topk, got {method!r}")
     g = graph or propagation_graph(follows, relays, p=p, relay_weight=relay_weight, nodes=scores["pid"])
     rules = Constraints.from_scores(
         scores,

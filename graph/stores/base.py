@@ -8,6 +8,7 @@ goes through :meth:`Store.cypher`, which is read-only unless the caller passes
 
 from __future__ import annotations
 
+import time
 from abc import ABC, abstractmethod
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -15,29 +16,37 @@ from typing import Any
 
 import pandas as pd
 
+from graph.errors import QueryRefused, StoreError
 from graph.model import SCORE_COLUMNS, TRACKING_COLUMNS, EdgeArrays, GraphBatch
+from graph.settings import Limits
+from graph.stores.guard import check_read_only
 
-__all__ = ["Store", "LoadStats", "QueryRefused", "StoreError", "Progress", "Limits"]
+__all__ = ["Store", "LoadStats", "QueryResult", "QueryRefused", "StoreError", "Progress", "Limits"]
 
 #: ``progress(done, total, label)`` — called by long operations.
 Progress = Callable[[int, int, str], None]
 
 
-class StoreError(RuntimeError):
-    """A store could not do what was asked (unreachable, locked, timed out)."""
-
-
-class QueryRefused(StoreError):
-    """An ad-hoc query was refused by the read-only guard; the message says why."""
-
-
 @dataclass(frozen=True)
-class Limits:
-    """Named limits with defaults (datasette style)."""
+class QueryResult:
+    """What an ad-hoc query returned: the rows, and whether the row cap cut them.
 
-    cypher_timeout_s: float = 10.0  #: ad-hoc query time limit
-    max_rows: int = 1000  #: ad-hoc query row cap
-    lock_timeout_s: float = 30.0  #: how long a writer waits for the write lock
+    >>> r = QueryResult(pd.DataFrame({"n": [1, 2]}), truncated=True, max_rows=2)
+    >>> len(r), r.columns, r.truncated
+    (2, ['n'], True)
+    """
+
+    frame: pd.DataFrame
+    truncated: bool = False
+    max_rows: int | None = None
+    seconds: float = 0.0
+
+    @property
+    def columns(self) -> list[str]:
+        return [str(c) for c in self.frame.columns]
+
+    def __len__(self) -> int:
+        return len(self.frame)
 
 
 @dataclass
@@ -105,6 +114,11 @@ class Store(ABC):
         every person, in ``pid`` order (so all kinds share one ``nodes``)."""
 
     @abstractmethod
+    def edge_pairs(self, kind: str) -> pd.DataFrame:
+        """Edges of ``kind`` (follows | relays | mentions) keyed by pid: ``source, target``
+        plus ``count`` (relays, mentions) and ``first_at, last_at`` (relays)."""
+
+    @abstractmethod
     def people(self, pids: list[str] | None = None) -> pd.DataFrame:
         """People with profile, score and tracking columns, one row per person,
         ordered by ``pid``. ``pids`` restricts the result."""
@@ -117,7 +131,7 @@ class Store(ABC):
     def relay_events(self) -> pd.DataFrame:
         """RELAYED events: person, post_id, author, kind, at."""
 
-    @abstractmethod
+    # -- ad-hoc Cypher -----------------------------------------------------------
     def cypher(
         self,
         query: str,
@@ -126,10 +140,32 @@ class Store(ABC):
         allow_write: bool = False,
         timeout_s: float | None = None,
         max_rows: int | None = None,
-    ) -> pd.DataFrame:
-        """Run ad-hoc Cypher. Read-only unless ``allow_write``; raises
-        :class:`QueryRefused` for a refused query and :class:`StoreError` on
-        timeout. At most ``max_rows`` rows come back."""
+    ) -> QueryResult:
+        """Run ad-hoc Cypher under the store's limits.
+
+        Read-only unless ``allow_write``: the lexical guard
+        (:func:`graph.stores.guard.check_read_only`) first, then the engine's own
+        check in :meth:`_run`. Raises :class:`QueryRefused` for a refused query and
+        :class:`StoreError` on a timeout or an engine error. At most ``max_rows``
+        rows come back; ``QueryResult.truncated`` says whether more existed.
+        """
+        timeout_s = self.limits.cypher_timeout_s if timeout_s is None else timeout_s
+        max_rows = self.limits.max_rows if max_rows is None else max_rows
+        if not allow_write:
+            check_read_only(query)
+        started = time.perf_counter()
+        columns, rows, truncated = self._run(
+            query, dict(params or {}), read_only=not allow_write, timeout_s=timeout_s, max_rows=max_rows
+        )
+        frame = pd.DataFrame(rows, columns=columns)
+        return QueryResult(frame, truncated, max_rows or None, time.perf_counter() - started)
+
+    @abstractmethod
+    def _run(
+        self, query: str, params: dict[str, Any], *, read_only: bool, timeout_s: float, max_rows: int
+    ) -> tuple[list[str], list[list[Any]], bool]:
+        """Run one query (already through the guard when ``read_only``): column names,
+        at most ``max_rows`` rows (0: all) and whether more rows existed."""
 
     def close(self) -> None:  # pragma: no cover - trivial default
         """Release files, locks and connections."""

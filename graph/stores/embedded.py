@@ -21,10 +21,11 @@ import numpy as np
 import pandas as pd
 from filelock import FileLock, Timeout
 
+from graph.errors import LoadError, QueryRefused, StoreError
+from graph.model import EdgeArrays, GraphBatch
+from graph.settings import Limits
 from graph.stores import cypher as q
-from graph.stores.guard import check_read_only
-from graph.model import EdgeArrays, GraphBatch, LoadError
-from graph.stores.base import Limits, LoadStats, Progress, Store, StoreError
+from graph.stores.base import LoadStats, Progress, Store
 from graph.stores.upsert import plan_load
 
 __all__ = ["EmbeddedStore", "default_data_dir"]
@@ -219,49 +220,38 @@ class EmbeddedStore(Store):
         """Edges of ``kind`` keyed by pid (with their properties)."""
         return self._rows(q.LB_EDGE_PAIRS[kind])
 
-    def pid_set(self) -> pd.Series:
+    def _pid_set(self) -> pd.Series:
         return self._rows(q.LB_ALL_PIDS)["pid"]
 
-    def post_id_set(self) -> pd.Series:
+    def _post_id_set(self) -> pd.Series:
         return self._rows(q.LB_ALL_POST_IDS)["post_id"]
 
-    def relayed_keys(self) -> pd.DataFrame:
+    def _relayed_keys(self) -> pd.DataFrame:
         return self._rows(q.LB_RELAYED_KEYS)
 
-    def cypher(
-        self,
-        query: str,
-        params: dict[str, Any] | None = None,
-        *,
-        allow_write: bool = False,
-        timeout_s: float | None = None,
-        max_rows: int | None = None,
-    ) -> pd.DataFrame:
-        timeout_s = self.limits.cypher_timeout_s if timeout_s is None else timeout_s
-        max_rows = self.limits.max_rows if max_rows is None else max_rows
-        if not allow_write:
-            check_read_only(query)
+    def _run(
+        self, query: str, params: dict[str, Any], *, read_only: bool, timeout_s: float, max_rows: int
+    ) -> tuple[list[str], list[list[Any]], bool]:
         conn = self._conn()
         conn.set_query_timeout(int(timeout_s * 1000))
         try:
-            if not allow_write:
+            if read_only:
                 conn.execute("BEGIN TRANSACTION READ ONLY")
-            result = conn.execute(query, params or {})
+            result = conn.execute(query, params)
             if isinstance(result, list):
                 result = result[-1]
             rows = result.get_n(max_rows) if max_rows else result.get_all()
-            df = pd.DataFrame(rows, columns=result.get_column_names())
-            if not allow_write:
+            truncated = bool(max_rows) and result.has_next()
+            columns = result.get_column_names()
+            if read_only:
                 conn.execute("COMMIT")
-            return df
+            return columns, rows, truncated
         except RuntimeError as exc:
             _rollback(conn)
             msg = str(exc).splitlines()[0]
             if "interrupted" in msg.lower() or "timeout" in msg.lower():
                 raise StoreError(f"query stopped after the {timeout_s:g}s time limit") from None
             if "read-only" in msg.lower() or "read only" in msg.lower():
-                from graph.stores.base import QueryRefused
-
                 raise QueryRefused(f"read-only: the database refused a write ({msg})") from None
             raise StoreError(msg) from None
         finally:
@@ -275,10 +265,10 @@ class _Existing:
         self._s = store
 
     def pids(self) -> pd.Series:
-        return self._s.pid_set()
+        return self._s._pid_set()
 
     def post_ids(self) -> pd.Series:
-        return self._s.post_id_set()
+        return self._s._post_id_set()
 
     def posts(self) -> pd.DataFrame:
         return self._s.posts()[["post_id", "author"]]
@@ -287,7 +277,7 @@ class _Existing:
         return self._s.edge_pairs(kind)
 
     def relayed(self) -> pd.DataFrame:
-        return self._s.relayed_keys()
+        return self._s._relayed_keys()
 
 
 class _WriteLock:

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import re
 
-from graph.stores.base import QueryRefused
+from graph.errors import QueryRefused
 
 __all__ = ["check_read_only", "strip_literals", "decode_unicode_escapes", "WRITE_WORDS"]
 
@@ -93,15 +93,15 @@ def check_read_only(query: str) -> str:
     >>> check_read_only("MATCH (p) RETURN p; MATCH (q) DETACH DELETE q")
     Traceback (most recent call last):
     ...
-    graph.stores.base.QueryRefused: only one statement at a time (found ';' followed by more)
+    graph.errors.QueryRefused: only one statement at a time (found ';' followed by more)
     >>> check_read_only("MATCH (p) /* harmless */ SET p.x = 1")
     Traceback (most recent call last):
     ...
-    graph.stores.base.QueryRefused: read-only: SET writes to the graph (use --allow-write to permit writes)
+    graph.errors.QueryRefused: read-only: SET writes to the graph (use --allow-write to permit writes)
     >>> check_read_only(r"MATCH (p) // \\u000a SET p.x = 1")
     Traceback (most recent call last):
     ...
-    graph.stores.base.QueryRefused: read-only: SET writes to the graph (use --allow-write to permit writes)
+    graph.errors.QueryRefused: read-only: SET writes to the graph (use --allow-write to permit writes)
     """
     if not query or not query.strip():
         raise QueryRefused("empty query")

@@ -29,11 +29,12 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from graph.errors import LoadError, QueryRefused, StoreError
+from graph.model import EdgeArrays, GraphBatch
+from graph.settings import Limits
 from graph.stores import cypher as q
 from graph.stores import neo4j_bulk as bulk
-from graph.stores.guard import check_read_only
-from graph.model import EdgeArrays, GraphBatch, LoadError
-from graph.stores.base import Limits, LoadStats, Progress, QueryRefused, Store, StoreError
+from graph.stores.base import LoadStats, Progress, Store
 from graph.stores.upsert import plan_load
 
 __all__ = ["Neo4jStore"]
@@ -307,9 +308,9 @@ class Neo4jStore(Store):
 
     def relay_events(self) -> pd.DataFrame:
         def work(tx: Any) -> pd.DataFrame:
-            people, posts = bulk.node_ids(tx, "Person"), bulk.node_ids(tx, "Post")
+            people, (posts, authors) = bulk.node_ids(tx, "Person"), bulk.post_ids(tx)
             edges = bulk.edge_ids(tx, "relayed")
-            return bulk.relayed_frame(edges, people, posts)
+            return bulk.relayed_frame(edges, people, posts, authors)
 
         return self._read(work)
 
@@ -317,46 +318,31 @@ class Neo4jStore(Store):
         """Edges of ``kind`` keyed by pid (with their properties)."""
         return self._read(lambda tx: bulk.edge_pairs(tx, kind, bulk.node_ids(tx, "Person")))
 
-    def pid_set(self) -> pd.Series:
+    def _pid_set(self) -> pd.Series:
         return pd.Series(self._read(lambda tx: bulk.node_ids(tx, "Person")).index, name="pid")
 
-    def post_id_set(self) -> pd.Series:
+    def _post_id_set(self) -> pd.Series:
         return pd.Series(self._read(lambda tx: bulk.node_ids(tx, "Post")).index, name="post_id")
 
-    def relayed_keys(self) -> pd.DataFrame:
+    def _relayed_keys(self) -> pd.DataFrame:
         return self.relay_events()[["person", "post_id"]]
 
     # -- ad-hoc Cypher -----------------------------------------------------------
-    def cypher(
-        self,
-        query: str,
-        params: dict[str, Any] | None = None,
-        *,
-        allow_write: bool = False,
-        timeout_s: float | None = None,
-        max_rows: int | None = None,
-    ) -> pd.DataFrame:
-        timeout_s = self.limits.cypher_timeout_s if timeout_s is None else timeout_s
-        max_rows = self.limits.max_rows if max_rows is None else max_rows
-        params = params or {}
-        if not allow_write:
-            check_read_only(query)
+    def _run(
+        self, query: str, params: dict[str, Any], *, read_only: bool, timeout_s: float, max_rows: int
+    ) -> tuple[list[str], list[list[Any]], bool]:
         try:
-            with self._session(
-                read=not allow_write, fetch_size=min(max_rows + 1, 10_000) if max_rows else 1000
-            ) as s:
-                if not allow_write:
+            fetch = min(max_rows + 1, 10_000) if max_rows else 1000
+            with self._session(read=read_only, fetch_size=fetch) as s:
+                if read_only:
                     self._explain_is_read(s, query, params)
                 tx = s.begin_transaction(timeout=timeout_s)
                 try:
                     result = tx.run(query, params)
                     keys = list(result.keys())
-                    rows = [
-                        [_plain(v) for v in rec.values()]
-                        for rec in itertools.islice(result, max_rows or None)
-                    ]
+                    rows = [[_plain(v) for v in rec.values()] for rec in itertools.islice(result, max_rows or None)]
                     truncated = bool(max_rows) and result.peek() is not None
-                    if allow_write:
+                    if not read_only:
                         tx.commit()
                 finally:
                     tx.close()  # a read transaction is rolled back, never committed
@@ -364,9 +350,7 @@ class Neo4jStore(Store):
             raise
         except Exception as exc:
             raise self._query_error(exc, timeout_s) from None
-        df = pd.DataFrame(rows, columns=keys)
-        df.attrs["truncated"] = truncated
-        return df
+        return keys, rows, truncated
 
     def _explain_is_read(self, session: Any, query: str, params: dict[str, Any]) -> None:
         m = _LEADING.match(query)

@@ -25,13 +25,14 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from graph.stores import cypher as q
 from graph.model import LoadError
+from graph.stores import cypher as q
 from graph.stores.base import Progress
 
 __all__ = [
     "Writer",
     "node_ids",
+    "post_ids",
     "edge_ids",
     "edge_pairs",
     "relayed_frame",
@@ -46,7 +47,16 @@ STAGED = ("Person", "Post", "AUTHORED", "FOLLOWS", "MENTIONS")
 
 # -- reads ---------------------------------------------------------------------------
 def node_ids(tx: Any, label: str) -> pd.Series:
-    """Internal id per key (``pid`` / ``post_id``); posts carry ``.attrs['authors']`` by id."""
+    """Internal id per key (``pid`` / ``post_id``)."""
+    return _node_ids(tx, label)[0]
+
+
+def post_ids(tx: Any) -> tuple[pd.Series, pd.Series]:
+    """Internal id per ``post_id``, and the author pid per internal id."""
+    return _node_ids(tx, "Post")
+
+
+def _node_ids(tx: Any, label: str) -> tuple[pd.Series, pd.Series]:
     ids: list[int] = []
     keys: list[str] = []
     authors: list[str] = []
@@ -56,9 +66,7 @@ def node_ids(tx: Any, label: str) -> pd.Series:
         if label == "Post":
             authors.extend(rec["authors"])
     out = pd.Series(np.array(ids, dtype=np.int64), index=pd.Index(keys, dtype="str"), name="id")
-    if label == "Post":
-        out.attrs["authors"] = pd.Series(authors, index=out.to_numpy(), dtype="str")
-    return out
+    return out, pd.Series(authors, index=out.to_numpy(), dtype="str")
 
 
 def edge_ids(tx: Any, kind: str) -> dict[str, np.ndarray]:
@@ -94,15 +102,18 @@ def edge_pairs(tx: Any, kind: str, people: pd.Series) -> pd.DataFrame:
     return df
 
 
-def relayed_frame(edges: dict[str, np.ndarray], people: pd.Series, posts: pd.Series) -> pd.DataFrame:
-    """RELAYED events (person, post_id, author, kind, at) from :func:`edge_ids` output."""
+def relayed_frame(
+    edges: dict[str, np.ndarray], people: pd.Series, posts: pd.Series, authors: pd.Series
+) -> pd.DataFrame:
+    """RELAYED events (person, post_id, author, kind, at) from :func:`edge_ids` output;
+    ``authors`` is the author pid per internal post id (:func:`post_ids`)."""
     pid_of = pd.Series(people.index, index=people.to_numpy())
     post_of = pd.Series(posts.index, index=posts.to_numpy())
     return pd.DataFrame(
         {
             "person": pd.array(pid_of.reindex(edges["s"]).to_numpy(), dtype="str"),
             "post_id": pd.array(post_of.reindex(edges["d"]).to_numpy(), dtype="str"),
-            "author": pd.array(posts.attrs["authors"].reindex(edges["d"]).to_numpy(), dtype="str"),
+            "author": pd.array(authors.reindex(edges["d"]).to_numpy(), dtype="str"),
             "kind": pd.array(edges.get("kind", np.array([], dtype=object)), dtype="str"),
             "at": timestamps(edges.get("at", np.array([], dtype=object))),
         }
@@ -175,7 +186,8 @@ class Writer:
     def __init__(self, session: Any, batch_size: int, tx_rows: int, progress: Progress | None) -> None:
         self.session, self.batch_size, self.tx_rows, self.progress = session, batch_size, tx_rows, progress
         self.tx = session.begin_transaction()
-        self.ids = {"Person": node_ids(self.tx, "Person"), "Post": node_ids(self.tx, "Post")}
+        posts, self.post_author = post_ids(self.tx)
+        self.ids = {"Person": node_ids(self.tx, "Person"), "Post": posts}
         self.new_nodes: list[list[int]] = []
         self.new_rels: list[list[int]] = []
         self.in_tx = self.committed = self.parts = 0
@@ -248,11 +260,10 @@ class Writer:
             self.new_nodes.append(rec["ids"])
             self._done(len(rec["ids"]), True, what, i + len(rec["ids"]), len(rows))
         new = pd.Series(np.array(ids, dtype=np.int64), index=pd.Index(keys, dtype="str"), name="id")
-        authors = self.ids[label].attrs.get("authors")
         self.ids[label] = pd.concat([self.ids[label], new])
         if label == "Post":
             mine = pd.Series(frame["author"].to_numpy(), index=new.reindex(frame["post_id"]).to_numpy())
-            self.ids[label].attrs["authors"] = pd.concat([authors, mine])
+            self.post_author = pd.concat([self.post_author, mine])
 
     def _endpoints(self, table: str, frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
         src_col, dst_col = frame.columns[:2]
@@ -330,7 +341,7 @@ class Existing:
 
     def posts(self) -> pd.DataFrame:
         posts = self._w.ids["Post"]
-        authors = posts.attrs["authors"].reindex(posts.to_numpy()).to_numpy()
+        authors = self._w.post_author.reindex(posts.to_numpy()).to_numpy()
         return pd.DataFrame({"post_id": posts.index, "author": pd.array(authors, dtype="str")})
 
     def edges(self, kind: str) -> pd.DataFrame:
@@ -338,4 +349,5 @@ class Existing:
 
     def relayed(self) -> pd.DataFrame:
         edges = edge_ids(self._w.tx, "relayed")
-        return relayed_frame(edges, self._w.ids["Person"], self._w.ids["Post"])[["person", "post_id"]]
+        frame = relayed_frame(edges, self._w.ids["Person"], self._w.ids["Post"], self._w.post_author)
+        return frame[["person", "post_id"]]

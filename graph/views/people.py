@@ -19,8 +19,8 @@ from collections.abc import Iterable, Mapping
 import numpy as np
 import pandas as pd
 
-from graph.views.drawing import network_html
 from graph.model import METRICS, EdgeArrays
+from graph.views.drawing import network_html
 
 __all__ = [
     "MAX_DRAWN",
@@ -30,6 +30,7 @@ __all__ = [
     "top_people",
     "search_people",
     "subgraph_edges",
+    "heaviest",
     "ego_pids",
     "top_relayers",
     "broker_pids",
@@ -141,9 +142,9 @@ def subgraph_edges(
     pids: Iterable[str],
     *,
     kinds: Iterable[str] = ("follows", "relays"),
-    max_edges: int = MAX_EDGES,
 ) -> pd.DataFrame:
-    """Edges among ``pids`` as ``source, target, kind, weight`` (heaviest first if capped).
+    """Edges among ``pids`` as ``source, target, kind, weight`` (see :func:`heaviest`
+    to cap what is drawn).
 
     >>> e = {"follows": EdgeArrays.from_pairs([("a", "b"), ("b", "c"), ("c", "a")])}
     >>> subgraph_edges(e, ["a", "b"], kinds=["follows"])
@@ -171,12 +172,19 @@ def subgraph_edges(
         )
     if not parts:
         return pd.DataFrame({"source": [], "target": [], "kind": [], "weight": []})
-    out = pd.concat(parts, ignore_index=True)
-    total = len(out)
-    if total > max_edges:
-        out = out.sort_values("weight", ascending=False, kind="stable").head(max_edges).reset_index(drop=True)
-    out.attrs["total"] = total
-    return out
+    return pd.concat(parts, ignore_index=True)
+
+
+def heaviest(edges: pd.DataFrame, max_edges: int = MAX_EDGES) -> pd.DataFrame:
+    """At most ``max_edges`` edges, the heaviest (all of them when there are fewer).
+
+    >>> e = pd.DataFrame({"source": ["a", "b", "c"], "target": ["b", "c", "a"], "weight": [1.0, 3.0, 2.0]})
+    >>> heaviest(e, 2)["weight"].tolist()
+    [3.0, 2.0]
+    """
+    if len(edges) <= max_edges:
+        return edges
+    return edges.sort_values("weight", ascending=False, kind="stable").head(max_edges).reset_index(drop=True)
 
 
 def ego_pids(
@@ -341,7 +349,7 @@ def subgraph_tables(
     pids = list(pids)
     nodes = people.set_index("pid").reindex(pids).reset_index()
     kinds = list(kinds)
-    both = subgraph_edges(edges, pids, kinds=kinds, max_edges=10**9)
+    both = subgraph_edges(edges, pids, kinds=kinds)
     both["count"] = both["weight"].round().astype("int64")
     tables = {
         k: both.loc[both["kind"] == k, ["source", "target", "count"]].reset_index(drop=True) for k in kinds

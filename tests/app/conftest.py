@@ -21,8 +21,8 @@ if str(ROOT) not in sys.path:  # app.py imports `app_pages._common`
 
 def build_ranked_store(target: Path) -> Path:
     """Load sample_data into an embedded store at ``target`` and rank it."""
-    from graph.stores.embedded import EmbeddedStore
     from graph.jobs import load_files, rank
+    from graph.stores.embedded import EmbeddedStore
 
     with EmbeddedStore(target) as store:
         load_files(store, [ROOT / "sample_data"], format="csv")

@@ -60,7 +60,7 @@ def sample_store(data_dir):
 def run_example(store, example, people):
     defaults = ql.default_params(people, ["#latteart"])
     query = example.text(ql.dialect_key(store.dialect))
-    return store.cypher(query, {k: defaults[k] for k in ql.used_params(query)})
+    return store.cypher(query, {k: defaults[k] for k in ql.used_params(query)}).frame
 
 
 @pytest.mark.parametrize("example", ql.EXAMPLES, ids=lambda e: e.title)

@@ -11,8 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from graph.settings import Secret, Settings, open_store
-from graph.stores.base import StoreError
+from graph.errors import StoreError
+from graph.settings import Secret, Settings
+from graph.stores.connect import open_store
 
 ROOT = Path(__file__).resolve().parents[2]
 PASSWORD = "s3cret-Pa55word-do-not-print"

@@ -252,8 +252,8 @@ def _zip(tmp: Path, files: dict[str, str]) -> Path:
 
 @pytest.fixture(scope="module")
 def loaded_store(tmp_path_factory):
-    from graph.stores.embedded import EmbeddedStore
     from graph.jobs import load_files
+    from graph.stores.embedded import EmbeddedStore
 
     s = EmbeddedStore(tmp_path_factory.mktemp("db"))
     load_files(s, [FIX / "twarc" / "search.jsonl", FIX / "twarc" / "followers.jsonl"])

@@ -6,8 +6,9 @@ import networkx as nx
 import pandas as pd
 import pytest
 
+from graph.jobs import export_graph
 from graph.model import LoadError
-from loaders.gephi import export_graph, read_graph_file, write_graph
+from loaders.gephi import read_graph_file, write_graph
 
 FIX = Path(__file__).parents[1] / "fixtures" / "gephi"
 
@@ -84,8 +85,8 @@ def test_round_trip(tmp_path, suffix):
 
 
 def test_export_from_the_store(tmp_path):
-    from graph.stores.embedded import EmbeddedStore
     from graph.jobs import load_files
+    from graph.stores.embedded import EmbeddedStore
 
     with EmbeddedStore(tmp_path / "db") as store:
         load_files(store, [FIX / "coffee.graphml"])

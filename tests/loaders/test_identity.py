@@ -60,8 +60,8 @@ def test_apply_merges_people_and_rewrites_edges():
 
 
 def test_several_loads_unify_and_reloads_add_nothing(tmp_path):
-    from graph.stores.embedded import EmbeddedStore
     from graph.jobs import load_files
+    from graph.stores.embedded import EmbeddedStore
 
     ids = parse_identities(MAPPING)
     with EmbeddedStore(tmp_path / "db") as store:

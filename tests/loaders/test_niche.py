@@ -59,8 +59,8 @@ def test_report_dataclass():
 
 
 def test_scoped_load_through_the_pipeline(tmp_path):
-    from graph.stores.embedded import EmbeddedStore
     from graph.jobs import load_files
+    from graph.stores.embedded import EmbeddedStore
 
     with EmbeddedStore(tmp_path / "db") as store:
         batch, _ = load_files(store, [FIX / "mastodon"], topics=["#latteart"])

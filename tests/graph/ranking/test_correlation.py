@@ -2,18 +2,15 @@
 
 import ast
 import json
-import os
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
 
-from graph.ranking.correlation import correlation_long, metric_correlation
-from graph.ranking.fast import rank_all
 from graph.model import METRICS, EdgeArrays
-
-CONGRESS = Path(__file__).resolve().parents[3] / "shared" / "datasets" / "congress_twitter"
+from graph.ranking.correlation import correlation_long, metric_correlation, top_rows
+from graph.ranking.fast import rank_all
 
 
 def read_congress(folder: Path) -> tuple[EdgeArrays, EdgeArrays]:
@@ -36,14 +33,10 @@ def read_congress(folder: Path) -> tuple[EdgeArrays, EdgeArrays]:
 
 
 @pytest.fixture(scope="module")
-def congress_table():
-    if not CONGRESS.exists():
-        if os.environ.get("CI"):
-            pytest.fail(f"dataset missing in CI: {CONGRESS}")
-        pytest.skip(f"dataset not found: {CONGRESS}")
-    follows, relays = read_congress(CONGRESS)
+def congress_table(dataset):
+    follows, relays = read_congress(dataset("congress_twitter"))
     none = EdgeArrays(follows.nodes, follows.src[:0], follows.dst[:0], follows.weight[:0])
-    return rank_all(follows, relays, none)
+    return rank_all(follows, relays, none).scores
 
 
 def test_matrix_shape_symmetry_diagonal(congress_table):
@@ -54,7 +47,7 @@ def test_matrix_shape_symmetry_diagonal(congress_table):
     np.testing.assert_allclose(corr.values, corr.values.T)
     np.testing.assert_allclose(np.diag(corr.values), 1.0)
     assert corr.abs().le(1 + 1e-12).all().all()
-    assert corr.attrs["rows"] == 475
+    assert len(top_rows(congress_table)) == 475
 
 
 def test_relays_vs_followers_well_below_one(congress_table):
@@ -67,7 +60,7 @@ def test_relays_vs_followers_well_below_one(congress_table):
     # probability are different things, more so at the top.
     assert 0.4 < rho < 0.8
     assert rho_top < rho - 0.15
-    assert top.attrs["rows"] == 48
+    assert len(top_rows(congress_table, 0.1, "followers")) == 48
 
 
 def test_long_form_for_heatmap(congress_table):

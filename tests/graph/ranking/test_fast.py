@@ -11,9 +11,9 @@ import pandas as pd
 import pytest
 import scipy.sparse as sp
 
+from graph.model import METRICS, EdgeArrays
 from graph.ranking import fast as F
 from graph.ranking import reference as R
-from graph.model import METRICS, EdgeArrays
 
 TOL = 1e-10  # both sides run PageRank to an L1 change below this
 
@@ -55,7 +55,7 @@ def reference_table(f, r, m, *, topic_shares=None, betweenness_k=None, seed=0, t
 
 
 def fast_table(f, r, m, **kw):
-    return F.rank_all(f, r, m, tol=TOL, **kw)
+    return F.rank_all(f, r, m, tol=TOL, **kw).scores
 
 
 # -- tiny literal graph ------------------------------------------------------------
@@ -88,17 +88,18 @@ def test_literal_graph_golden(impl):
     assert df["score"].between(0, 100).all()
 
 
-def test_rank_all_columns_attrs_and_progress():
+def test_rank_all_columns_params_timings_and_progress():
     calls = []
-    df = F.rank_all(FOLLOWS, RELAYS, MENTIONS, progress=lambda *a: calls.append(a))
+    result = F.rank_all(FOLLOWS, RELAYS, MENTIONS, progress=lambda *a: calls.append(a))
+    df = result.scores
     assert list(df.columns[:12]) == ["pid", *METRICS, "community"]
     assert {"score", *(f"pct_{m}" for m in METRICS)} <= set(df.columns)
     assert df["kshell"].dtype == np.int64 and df["community"].dtype == np.int64
     assert df["relevance"].isna().all() and df["pct_relevance"].isna().all()
-    assert df.attrs["betweenness_exact"] and df.attrs["seed"] == 0
-    assert {"pagerank", "louvain", "betweenness", "kshell"} <= set(df.attrs["timings_s"])
+    assert result.params["betweenness_exact"] and result.params["seed"] == 0 and result.betweenness_k is None
+    assert {"pagerank", "louvain", "betweenness", "kshell"} <= set(result.timings)
     assert calls[-1][:2] == (len(calls), len(calls)) and calls[0][0] == 1
-    assert F.rank_all(FOLLOWS, RELAYS, MENTIONS, betweenness_k=0)["betweenness"].isna().all()
+    assert F.rank_all(FOLLOWS, RELAYS, MENTIONS, betweenness_k=0).scores["betweenness"].isna().all()
 
 
 def test_rank_all_rejects_other_nodes():
@@ -109,7 +110,7 @@ def test_rank_all_rejects_other_nodes():
 
 def test_empty_graph():
     e = arrays([], ["a", "b", "c"])
-    df = F.rank_all(e, e, e)
+    df = F.rank_all(e, e, e).scores
     assert df["pagerank"].tolist() == pytest.approx([1 / 3] * 3)
     assert df["followers"].tolist() == [0, 0, 0] and df["kshell"].tolist() == [0, 0, 0]
     assert sorted(df["community"]) == [0, 1, 2]

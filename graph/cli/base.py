@@ -1,0 +1,203 @@
+"""What every ``influence`` command shares: the group, the store options, errors, output.
+
+Module-level imports here are click and the standard library only, so
+``influence --help`` starts fast; each command imports what it needs when it runs.
+"""
+
+from __future__ import annotations
+
+import functools
+import resource
+import sys
+import traceback
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from graph.errors import InfluenceError, QueryRefused
+
+ROOT = Path(__file__).resolve().parents[2]
+SAMPLE_DATA = ROOT / "sample_data"
+APP = ROOT / "app.py"
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def say(msg: str) -> None:
+    """A line on stderr (what the command is doing; results go to stdout)."""
+    click.echo(msg, err=True)
+
+
+def peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def footer(seconds: float) -> None:
+    click.echo(f"time: {seconds:.1f}s, peak memory {peak_mb():.0f} MB")
+
+
+#: OS errors about a path the user gave: shown as one line, like product errors.
+_USER_OS_ERRORS = (FileNotFoundError, PermissionError, IsADirectoryError, NotADirectoryError, FileExistsError)
+
+
+def friendly_errors(fn: F) -> F:
+    """The product's own errors become one line and exit 1 (2 for refused queries);
+    anything else is a bug: one "internal error" line, the traceback under ``--debug``."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return fn(*args, **kwargs)
+        except QueryRefused as exc:
+            say(f"refused: {exc}")
+            sys.exit(2)
+        except InfluenceError as exc:
+            say(f"error: {exc}")
+            sys.exit(1)
+        except _USER_OS_ERRORS as exc:
+            where = f": {exc.filename}" if exc.filename else ""
+            say(f"error: {exc.strerror or exc}{where}")
+            sys.exit(1)
+        except (click.exceptions.Exit, click.ClickException, click.Abort, SystemExit, KeyboardInterrupt):
+            raise
+        except Exception as exc:
+            ctx = click.get_current_context(silent=True)
+            if ctx is not None and ctx.find_root().params.get("debug"):
+                traceback.print_exc()
+            else:
+                say(
+                    f"internal error ({type(exc).__name__}): please report it with the command you ran; "
+                    "run again with --debug for the traceback"
+                )
+            sys.exit(70)
+
+    return wrapper  # type: ignore[return-value]
+
+
+class Ctx:
+    """The store a command uses, opened on first use from the settings."""
+
+    def __init__(self, overrides: dict[str, Any]) -> None:
+        self.overrides = {k: v for k, v in overrides.items() if v is not None}
+        self._settings: Any = None
+        self._store: Any = None
+
+    def override(self, **values: Any) -> None:
+        """Options given after the sub-command win over those before it."""
+        if self._store is not None:
+            raise click.UsageError("store options must come before the store is opened")
+        self.overrides.update({k: v for k, v in values.items() if v is not None})
+        self._settings = None
+
+    @property
+    def settings(self) -> Any:
+        if self._settings is None:
+            from graph.settings import Settings
+
+            self._settings = Settings.from_env(**self.overrides)
+        return self._settings
+
+    def store(self, *, create: bool = True) -> Any:
+        """Open the store (once). ``create=False``: an embedded store that does not
+        exist yet is not created (``info`` on a fresh folder)."""
+        if self._store is None:
+            from graph.stores.connect import open_store
+
+            settings = self.settings
+            say(f"store: {settings.describe()}")
+            if not create and settings.kind == "embedded" and not store_exists(settings.data_dir):
+                raise InfluenceError(
+                    f"no graph in {settings.data_dir} yet: load something first (influence load PATH)"
+                )
+            self._store = open_store(settings)
+        return self._store
+
+    def close(self) -> None:
+        if self._store is not None:
+            self._store.close()
+            self._store = None
+
+
+def store_exists(data_dir: Path) -> bool:
+    from graph.stores.embedded import DB_FILE
+
+    return (Path(data_dir) / DB_FILE).exists()
+
+
+def _parse_settings(pairs: tuple[tuple[str, str], ...]) -> dict[str, str]:
+    return {name.replace("-", "_").lower(): value for name, value in pairs}
+
+
+def store_options(fn: F) -> F:
+    """``--data-dir``, ``--store`` and ``--setting`` on a sub-command too, so
+    ``influence load x --store neo4j`` works like ``influence --store neo4j load x``."""
+
+    @click.option("--data-dir", "o_data_dir", default=None, help="Embedded store folder (default .influence).")
+    @click.option("--store", "o_store", type=click.Choice(["auto", "embedded", "neo4j"]), default=None,
+                  help="Where the graph lives (overrides INFLUENCE_STORE).")  # fmt: skip
+    @click.option("--setting", "o_settings", type=(str, str), multiple=True, metavar="NAME VALUE",
+                  help="Any setting (see `influence settings`), e.g. --setting max_rows 50.")  # fmt: skip
+    @functools.wraps(fn)
+    def wrapper(*args: Any, o_data_dir: Any, o_store: Any, o_settings: Any, **kwargs: Any) -> Any:
+        ctx = click.get_current_context().find_object(Ctx)
+        if ctx is not None and (o_data_dir or o_store or o_settings):
+            ctx.override(data_dir=o_data_dir, store=o_store, **_parse_settings(o_settings))
+        return fn(*args, **kwargs)
+
+    return wrapper  # type: ignore[return-value]
+
+
+def step_bar(desc: str, unit: str) -> tuple[Any, Callable[[int, int, str], None]]:
+    """A progress bar on stderr and the ``progress(done, total, label)`` callback that drives it."""
+    from tqdm import tqdm
+
+    bar = tqdm(total=0, desc=desc, unit=f" {unit}", file=sys.stderr, disable=None)
+
+    def progress(done: int, total: int, label: str) -> None:
+        bar.total, bar.n = total, done
+        bar.set_postfix_str(label)
+        bar.refresh()
+
+    return bar, progress
+
+
+def counts_line(c: dict[str, int]) -> str:
+    return ", ".join(f"{v:,} {k}" for k, v in c.items())
+
+
+def split_list(text: str | None) -> list[str] | None:
+    """``"a, b,,c"`` → ``["a", "b", "c"]``; empty → None."""
+    if not text:
+        return None
+    items = [t.strip() for t in text.replace("\n", ",").split(",") if t.strip()]
+    return items or None
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.option("--data-dir", default=None, help="Embedded store folder (default .influence; env INFLUENCE_DATA_DIR).")
+@click.option(
+    "--store",
+    type=click.Choice(["auto", "embedded", "neo4j"]),
+    default=None,
+    help="Where the graph lives; auto = Neo4j when NEO4J_URI is set, else embedded.",
+)
+@click.option("--setting", "settings", type=(str, str), multiple=True, metavar="NAME VALUE",
+              help="Any setting by name (see `influence settings`); repeatable.")  # fmt: skip
+@click.option("--debug", is_flag=True, help="Show the traceback of an internal error.")
+@click.pass_context
+def main(ctx: click.Context, data_dir: str | None, store: str | None, settings: tuple, debug: bool) -> None:
+    """Influencer network graph explorer.
+
+    Options such as --store, --data-dir and --setting work before or after the
+    command. Settings also come from the environment and a .env file.
+
+    \b
+    Example:
+      influence load sample_data/
+      influence rank
+      influence shortlist --top 300 --out shortlist.csv
+    """
+    ctx.obj = Ctx({"data_dir": data_dir, "store": store, **_parse_settings(settings)})
+    ctx.call_on_close(ctx.obj.close)

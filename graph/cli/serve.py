@@ -1,0 +1,65 @@
+"""``influence app`` and ``influence demo``: the Streamlit app on the current store."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import click
+
+from graph.cli.base import APP, SAMPLE_DATA, Ctx, friendly_errors, main, say, store_options
+
+
+@main.command()
+@click.option("--port", default=8501, show_default=True)
+@click.option("--headless/--browser", default=True, show_default=True, help="Open a browser tab or not.")
+@store_options
+@click.pass_obj
+@friendly_errors
+def app(obj: Ctx, port: int, headless: bool) -> None:
+    """Start the Streamlit app on the current store.
+
+    \b
+    Example:
+      influence app --port 8501
+    """
+    settings = obj.settings
+    say(f"store: {settings.describe()}")
+    env = dict(os.environ)
+    env["INFLUENCE_DATA_DIR"] = str(settings.data_dir)
+    if settings.store != "auto":
+        env["INFLUENCE_STORE"] = settings.store
+    cmd = [
+        sys.executable, "-m", "streamlit", "run", str(APP), "--server.port", str(port),
+        "--server.address", settings.app_address,
+        "--server.headless", str(headless).lower(), "--browser.gatherUsageStats", "false",
+    ]  # fmt: skip
+    say(f"app: http://{settings.app_address}:{port}")
+    sys.exit(subprocess.call(cmd, env=env))
+
+
+@main.command()
+@click.option("--port", default=8501, show_default=True)
+@store_options
+@click.pass_context
+@friendly_errors
+def demo(ctx: click.Context, port: int) -> None:
+    """Load sample_data (if the store is empty), rank it, and start the app.
+
+    \b
+    Example:
+      influence demo
+    """
+    from graph.cli.data import load
+    from graph.cli.ranking import rank
+
+    obj: Ctx = ctx.obj
+    store = obj.store()
+    if store.is_empty():
+        say(f"loading {SAMPLE_DATA} …")
+        ctx.invoke(load, paths=(str(SAMPLE_DATA),), fmt="csv", kind="follows", platform=None, mapping=None,
+                   topics=None, identities=None)  # fmt: skip
+        ctx.invoke(rank, betweenness_k=None, topics=None, seed=0)
+    obj.close()
+    ctx.invoke(app, port=port, headless=True)
