@@ -5,18 +5,23 @@ BIN     := $(VENV)/bin
 STAMP   := $(VENV)/.installed
 TSTAMP  := $(VENV)/.installed-test
 PYTEST_ARGS ?=
+# The shared real datasets the tests and benchmarks read (see the README).
+export INFLUENCE_DATASETS ?= $(abspath ../shared/datasets)
 
 .PHONY: demo test test-fast test-slow bench neo4j-start neo4j-stop lint browser app clean
 
+# setuptools warns on every editable install (UserWarning subclasses); they are not ours to fix
+PIP     := PYTHONWARNINGS=ignore::UserWarning $(BIN)/python -m pip
+
 $(STAMP): pyproject.toml
-	test -x $(BIN)/python || $(PY) -m venv $(VENV)
-	$(BIN)/python -m pip install -q --upgrade pip
-	$(BIN)/python -m pip install -q -e .
-	touch $@
+	@test -x $(BIN)/python || $(PY) -m venv $(VENV)
+	@$(PIP) install -q --upgrade pip
+	@$(PIP) install -q -e .
+	@touch $@
 
 $(TSTAMP): $(STAMP)
-	$(BIN)/python -m pip install -q -e '.[test]'
-	touch $@
+	@$(PIP) install -q -e '.[test]'
+	@touch $@
 
 ## demo: install, load sample_data into the embedded store (first time), rank, start the app
 demo: $(STAMP)
@@ -55,8 +60,11 @@ neo4j-start:
 neo4j-stop:
 	@scripts/neo4j-local stop
 
+## lint: ruff, the architecture contracts (import-linter) and mypy
 lint: $(TSTAMP)
-	$(BIN)/ruff check graph loaders tests bench app.py
+	$(BIN)/ruff check graph loaders tests bench scripts app.py app_pages
+	$(BIN)/lint-imports
+	$(BIN)/mypy
 
 clean:
 	rm -rf $(VENV) .influence test-artifacts

@@ -147,6 +147,12 @@ if rep := st.session_state.get("rank_report"):
             pd.DataFrame({"step": list(timings), "seconds": list(timings.values())}), hide_index=True
         )
 
+with st.expander("Settings"):
+    from graph.settings import settings_table
+
+    st.caption("Set them in the environment, a `.env` file, or `influence --setting NAME VALUE`.")
+    st.dataframe(pd.DataFrame(settings_table(c.settings())), hide_index=True)
+
 with st.expander("Empty the graph"):
     sure = st.checkbox("I understand this deletes every person, post and relationship", key="data_sure")
     if st.button("Delete everything", disabled=not sure, key="data_clear"):

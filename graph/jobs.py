@@ -112,10 +112,9 @@ def rank(
     relays = store.edge_arrays("relays")
     mentions = store.edge_arrays("mentions")
     shares = topic_shares_for(store, topics)
-    kwargs = {"topic_shares": shares, "seed": seed, "progress": progress}
-    if betweenness_k is not None:
-        kwargs["betweenness_k"] = betweenness_k
-    result = rank_all(follows, relays, mentions, **kwargs)
+    result = rank_all(
+        follows, relays, mentions, topic_shares=shares, betweenness_k=betweenness_k, seed=seed, progress=progress
+    )
     export_s = time.perf_counter() - t0 - sum(result.timings.values())
     t1 = time.perf_counter()
     store.write_scores(result.scores)

@@ -261,7 +261,7 @@ class EdgeArrays:
                     names.append(p)
             src.append(seen[pair[0]])
             dst.append(seen[pair[1]])
-            w.append(float(pair[2]) if len(pair) > 2 else 1.0)  # type: ignore[misc]
+            w.append(float(pair[2]) if len(pair) > 2 else 1.0)
         return cls(
             nodes=np.array(names, dtype=object),
             src=np.array(src, dtype=np.int64),

@@ -102,7 +102,7 @@ class Setting:
                 raise UsageError(f"{source}: {text!r} is not {what} ({self.name}: {self.help})") from None
         if self.choices and value not in self.choices:
             raise UsageError(f"{source}: {value!r} is not one of {', '.join(self.choices)} ({self.name})")
-        if self.kind in (int, float) and value < 0:
+        if self.kind in (int, float) and value < 0:  # type: ignore[operator]
             raise UsageError(f"{source}: {value!r} must not be negative ({self.name})")
         return value
 

@@ -102,3 +102,44 @@ def test_rank_on_empty_store_says_what_to_do(tmp_path):
 def test_python_dash_m_works(tmp_path):
     out = subprocess.run([sys.executable, "-m", "graph", "formats"], capture_output=True, text=True, cwd=ROOT)
     assert "csv" in out.stdout and "snap" in out.stdout
+
+
+# -- errors: the product's own in one line, anything else an "internal error" ------------
+def test_store_options_work_after_the_command(tmp_path):
+    d = tmp_path / "after"
+    p = subprocess.run([sys.executable, "-m", "graph", "load", "sample_data", "--store", "embedded",
+                        "--data-dir", str(d)], capture_output=True, text=True, cwd=ROOT, timeout=600)  # fmt: skip
+    assert p.returncode == 0, p.stderr
+    assert f"embedded store (LadybugDB) in {d}" in p.stderr and (d / "graph.lbug").exists()
+
+
+def test_info_on_a_fresh_folder_creates_nothing(tmp_path):
+    d = tmp_path / "fresh"
+    p = run("info", data_dir=d, check=False)
+    assert p.returncode == 1 and "no graph in" in p.stderr and not d.exists()
+
+
+def test_internal_errors_are_one_line_unless_debug(monkeypatch, tmp_path):
+    from click.testing import CliRunner
+
+    import graph.jobs
+    from graph.cli import main
+
+    run("load", "sample_data", data_dir=tmp_path / "s")
+
+    def broken(*a, **k):
+        raise ZeroDivisionError("boom")
+
+    monkeypatch.setattr(graph.jobs, "scored_people", broken)
+    args = ["--data-dir", str(tmp_path / "s"), "shortlist", "--out", str(tmp_path / "x.csv")]
+    quiet = CliRunner().invoke(main, args)
+    assert quiet.exit_code == 70 and "internal error (ZeroDivisionError)" in quiet.output
+    assert "Traceback" not in quiet.output
+    loud = CliRunner().invoke(main, ["--debug", *args])
+    assert loud.exit_code == 70 and "Traceback" in loud.output and "boom" in loud.output
+
+
+def test_user_errors_are_one_line(tmp_path):
+    p = run("shortlist", "--out", str(tmp_path / "x.csv"), data_dir=tmp_path / "empty", check=False)
+    assert p.returncode == 1 and p.stderr.strip().splitlines()[-1].startswith("error: ")
+    assert "Traceback" not in p.stderr

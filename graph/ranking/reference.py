@@ -260,9 +260,9 @@ def label_communities(parts: Iterable[Iterable], order: Iterable) -> dict:
     {'a': 0, 'b': 0, 'c': 1}
     """
     position = {v: i for i, v in enumerate(order)}
-    parts = [list(p) for p in parts]
-    parts.sort(key=lambda p: (-len(p), min(position[v] for v in p)))
-    labels = {v: cid for cid, part in enumerate(parts) for v in part}
+    groups = [list(p) for p in parts]
+    groups.sort(key=lambda p: (-len(p), min(position[v] for v in p)))
+    labels = {v: cid for cid, part in enumerate(groups) for v in part}
     return {v: labels[v] for v in position}
 
 

@@ -162,7 +162,9 @@ def propagation_graph(
     us, vs, ws = [fd], [fs], [np.ones(len(fs))]
     if relays is not None and relays.m:
         rs, rd = _indices(relays, names)
-        us.append(rd), vs.append(rs), ws.append(relay_weight * relays.weight.astype(float))
+        us.append(rd)
+        vs.append(rs)
+        ws.append(relay_weight * relays.weight.astype(float))
     n = len(names)
     u, v, w = (np.concatenate(x) for x in (us, vs, ws))
     keep = u != v

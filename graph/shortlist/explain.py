@@ -328,7 +328,7 @@ def flags(
         (following >= rules.min_following) & (following >= rules.follow_ratio * np.maximum(followers, 1)),
         lambda i: (
             "follows many, followed by few "
-            f"({int(following[i]):,} following / {_plural(followers[i], 'follower')})"
+            f"({int(following[i]):,} following / {_plural(float(followers[i]), 'follower')})"
         ),
     )
     made = authors = None

@@ -111,7 +111,8 @@ class _Rules:
         self.allowed[self.forced] = False
         comm = pd.Series(c.community or {}, dtype=float).reindex(graph.nodes).to_numpy()
         self.comm = np.nan_to_num(comm, nan=-1).astype(np.int64)
-        self.cap, self.load = c.max_per_community, {}
+        self.cap: int | None = c.max_per_community
+        self.load: dict[int, int] = {}
         self.picked: list[int] = []
         self._taken: set[int] = set()
 

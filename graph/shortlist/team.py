@@ -143,7 +143,7 @@ def split_team(
                 f"{[df['pid'].iloc[i] for i in atom]} must share an owner but are locked to {locked}"
             )
         if locked:
-            give(atom, locked.pop())
+            give(atom, str(locked.pop()))
         else:
             pending.setdefault(_key(blocks[atom[0]]), []).append(atom)
     over = {m: n for m, n in load.items() if n > capacity}

@@ -89,7 +89,10 @@ class Neo4jStore(Store):
         """
         from neo4j import GraphDatabase
 
+        from graph.settings import redact_uri
+
         uri, user = settings.neo4j_uri, settings.neo4j_username
+        shown = redact_uri(uri)
         try:
             driver = GraphDatabase.driver(
                 uri,
@@ -99,8 +102,9 @@ class Neo4jStore(Store):
                 user_agent="influence-explorer",
             )
         except Exception as exc:
-            raise StoreError(f"invalid NEO4J_URI {uri!r}: {str(exc).splitlines()[0]}") from None
-        store = cls(driver, settings.neo4j_database, limits=settings.limits, uri=uri, user=user)
+            why = (str(exc).splitlines() or [type(exc).__name__])[0].replace(uri, shown)
+            raise StoreError(f"invalid NEO4J_URI {shown!r}: {why}") from None
+        store = cls(driver, settings.neo4j_database, limits=settings.limits, uri=shown, user=user)
         try:
             driver.verify_connectivity()
             store.ensure_schema()

@@ -40,7 +40,7 @@ def community_color(c: object) -> str:
     """
     if c is None or (isinstance(c, float) and np.isnan(c)) or c is pd.NA:
         return "#cccccc"
-    return PALETTE[int(c) % len(PALETTE)]
+    return PALETTE[int(c) % len(PALETTE)]  # type: ignore[call-overload]
 
 
 def _ramp(x: float) -> str:

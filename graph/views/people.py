@@ -62,7 +62,7 @@ def present(v: object) -> bool:
 def _has_topic(topics: object, wanted: set[str]) -> bool:
     if topics is None or isinstance(topics, float):
         return False
-    return any(str(t).lower() in wanted for t in topics)
+    return any(str(t).lower() in wanted for t in topics)  # type: ignore[attr-defined]
 
 
 def filter_people(
@@ -294,7 +294,7 @@ def score_rows(person: Mapping[str, object], metrics: Iterable[str] = ("score", 
         if v is None or (isinstance(v, float) and np.isnan(v)) or v is pd.NA:
             continue
         pct = person.get(f"pct_{m}")
-        rows.append({"metric": m, "value": float(v), "percentile": None if pct is None else float(pct)})
+        rows.append({"metric": m, "value": float(v), "percentile": None if pct is None else float(pct)})  # type: ignore[arg-type]
     return pd.DataFrame(rows, columns=["metric", "value", "percentile"])
 
 

@@ -110,3 +110,67 @@ def test_right_password_works_from_the_cli(neo4j_settings, neo4j_store, tmp_path
     assert refused.returncode == 2 and refused.stderr.strip().splitlines()[-1].startswith(
         "refused: read-only"
     )
+
+
+# -- the declared list (issue: one list the CLI, environment, docs and app read) -------------
+def test_every_declared_setting_is_a_field_and_documented():
+    from dataclasses import fields
+
+    from graph.settings import SETTINGS
+
+    names = {f.name for f in fields(Settings)} - {"sources"}
+    assert names == {s.name for s in SETTINGS}
+    readme = (ROOT / "README.md").read_text()
+    for s in SETTINGS:
+        assert f"| `{s.name}` | `{s.env_var}` |" in readme, f"README's settings table lacks {s.name}"
+
+
+def test_environment_dotenv_and_overrides_in_that_order(tmp_path):
+    env_file = tmp_path / ".env"
+    env_file.write_text("INFLUENCE_MAX_ROWS=7\nINFLUENCE_CYPHER_TIMEOUT_S=3\nINFLUENCE_LOCK_TIMEOUT_S=4\n")
+    s = Settings.from_env({"INFLUENCE_MAX_ROWS": "8", "INFLUENCE_CYPHER_TIMEOUT_S": "5"}, dotenv=env_file,
+                          cypher_timeout_s="6")  # fmt: skip
+    assert (s.max_rows, s.cypher_timeout_s, s.lock_timeout_s) == (8, 6.0, 4.0)
+    assert s.sources["max_rows"] == "INFLUENCE_MAX_ROWS" and s.sources["cypher_timeout_s"] == "option"
+    assert s.sources["lock_timeout_s"] == ".env INFLUENCE_LOCK_TIMEOUT_S"
+    assert s.limits.max_rows == 8 and s.limits.lock_timeout_s == 4.0
+
+
+@pytest.mark.parametrize(
+    ("env", "message"),
+    [
+        ({"INFLUENCE_MAX_ROWS": "lots"}, "INFLUENCE_MAX_ROWS: 'lots' is not a whole number"),
+        ({"INFLUENCE_CYPHER_TIMEOUT_S": "-1"}, "must not be negative"),
+        ({"INFLUENCE_STORE": "mongo"}, "'mongo' is not one of auto, embedded, neo4j"),
+    ],
+)
+def test_bad_setting_values_name_the_variable(env, message):
+    from graph.errors import UsageError
+
+    with pytest.raises(UsageError, match=message):
+        Settings.from_env(env, dotenv=None)
+
+
+def test_cli_settings_command_and_setting_option(tmp_path):
+    out = _run(["--setting", "max_rows", "42", "settings"], {"NEO4J_PASSWORD": PASSWORD}, tmp_path)
+    assert out.returncode == 0, out.stderr
+    line = next(ln for ln in out.stdout.splitlines() if ln.startswith("max_rows"))
+    assert "42" in line and "option" in line
+    assert PASSWORD not in out.stdout + out.stderr and "***" in out.stdout
+    bad = _run(["--setting", "max_rowz", "1", "settings"], {}, tmp_path)
+    assert bad.returncode == 1 and "unknown setting(s): max_rowz" in bad.stderr
+
+
+def test_limits_from_settings_reach_the_store(tmp_path):
+    s = Settings.from_env({"INFLUENCE_MAX_ROWS": "2", "INFLUENCE_DATA_DIR": str(tmp_path / "g")}, dotenv=None)
+    with open_store(s) as store:
+        assert store.limits.max_rows == 2
+        store.cypher("RETURN 1 AS x")  # opens fine
+        assert len(store.cypher("UNWIND range(1, 5) AS i RETURN i").frame) == 2
+
+
+def test_credentials_in_the_uri_are_never_shown(tmp_path):
+    s = Settings.from_env({"NEO4J_URI": f"bolt://neo4j:{PASSWORD}@127.0.0.1:1"}, dotenv=None)
+    assert PASSWORD not in s.describe()
+    out = _run(["info"], {"NEO4J_URI": f"bolt://neo4j:{PASSWORD}@127.0.0.1:{_free_port()}"}, tmp_path)
+    assert out.returncode == 1 and PASSWORD not in out.stdout + out.stderr
