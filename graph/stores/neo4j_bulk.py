@@ -66,6 +66,8 @@ def _node_ids(tx: Any, label: str) -> tuple[pd.Series, pd.Series]:
         if label == "Post":
             authors.extend(rec["authors"])
     out = pd.Series(np.array(ids, dtype=np.int64), index=pd.Index(keys, dtype="str"), name="id")
+    if label != "Post":
+        return out, pd.Series([], dtype="str")
     return out, pd.Series(authors, index=out.to_numpy(), dtype="str")
 
 

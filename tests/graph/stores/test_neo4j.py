@@ -22,7 +22,7 @@ from graph.settings import Secret, Settings
 from graph.stores.neo4j import Neo4jStore
 from loaders.base import finish_batch
 
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
 
 
 def _free_port() -> int:
@@ -85,7 +85,7 @@ def test_schema_is_created_once_and_kept_by_clear(neo4j_store):
     neo4j_store._schema_ready = False
     neo4j_store.ensure_schema()  # idempotent
     neo4j_store.clear()
-    constraints = neo4j_store.cypher("SHOW CONSTRAINTS YIELD labelsOrTypes, properties, type RETURN *")
+    constraints = neo4j_store.cypher("SHOW CONSTRAINTS YIELD labelsOrTypes, properties, type RETURN *").frame
     found = {(c["labelsOrTypes"][0], c["properties"][0], c["type"]) for _, c in constraints.iterrows()}
     assert {("Person", "pid", "UNIQUENESS"), ("Post", "post_id", "UNIQUENESS")} <= found
     indexes = neo4j_store.cypher("SHOW INDEXES YIELD name RETURN name").frame["name"].tolist()
@@ -149,7 +149,7 @@ def test_scores_are_properties_an_analyst_can_sort_by(neo4j_store):
         pd.DataFrame({"pid": ["x:ann"], "owner": ["lee"], "stage": ["engaged"], "locked": [True]})
     )
     top = neo4j_store.cypher("MATCH (p:Person) WHERE p.pagerank IS NOT NULL RETURN p.handle AS h, "
-                             "valueType(p.kshell) AS t ORDER BY p.pagerank DESC")  # fmt: skip
+                             "valueType(p.kshell) AS t ORDER BY p.pagerank DESC").frame  # fmt: skip
     assert top.values.tolist() == [["ann", "INTEGER NOT NULL"]]
     p = neo4j_store.people().set_index("pid")
     assert (
@@ -238,7 +238,7 @@ KILLED_LOADER = textwrap.dedent(
     import sys
     from graph.settings import Settings
     from graph.stores.neo4j import Neo4jStore
-    from tests.graph.test_neo4j_store import _synthetic
+    from tests.graph.stores.test_neo4j import _synthetic
 
     store = Neo4jStore.connect(Settings.from_env(dotenv=None))
     store.batch_size, store.tx_rows, wait_for = 5000, int(sys.argv[1]), int(sys.argv[2])
