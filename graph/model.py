@@ -30,6 +30,7 @@ __all__ = [
     "METRICS",
     "SCORE_COLUMNS",
     "TRACKING_COLUMNS",
+    "SHORTLIST_COLUMNS",
     "STAGES",
     "PEOPLE_COLUMNS",
     "POST_COLUMNS",
@@ -65,6 +66,20 @@ METRICS: tuple[str, ...] = (
 SCORE_COLUMNS: tuple[str, ...] = (*METRICS, "community", "score")
 #: Relationship tracking kept on the person so the whole team shares it.
 TRACKING_COLUMNS: tuple[str, ...] = ("owner", "stage", "notes", "last_contact", "locked")
+#: The team's shared shortlist, kept on each person: rank on the list (null: not on it), the
+#: method that picked them, their marginal gain, reason and flags, when the list was built,
+#: and a removal (by whom, when) that keeps them off later rebuilds until restored.
+SHORTLIST_COLUMNS: tuple[str, ...] = (
+    "sl_rank",
+    "sl_method",
+    "sl_gain",
+    "sl_reason",
+    "sl_flags",
+    "sl_built_at",
+    "removed",
+    "removed_by",
+    "removed_at",
+)
 STAGES: tuple[str, ...] = ("to contact", "in conversation", "engaged", "declined")
 
 #: Columns of a people table (``GraphBatch.people``); only ``pid``, ``platform``

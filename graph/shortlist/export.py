@@ -1,120 +1,117 @@
-"""The shortlist the team lead exports: the export table, CSV and XLSX.
+"""The shortlist as a team lead hands it out: readable columns, rounded numbers, CSV and XLSX.
 
-A shortlist is a table of picks in rank order (:mod:`graph.shortlist.selection`).
-:func:`shortlist_frame` turns it into the export table, which :func:`write_csv` and
-:func:`write_xlsx` write.
+:func:`export_table` turns the saved list (:func:`graph.shortlist.saved.saved_list`)
+into the table people read — who, their owner and stage, when we last spoke, why they
+are on the list and what they add — with the raw metrics only on request
+(``all_columns``) or on their own XLSX sheet. :func:`write_table` writes it.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+from graph.errors import UsageError
 from graph.model import METRICS, split_pid
-from graph.shortlist.explain import reasons as explain_reasons
-from graph.shortlist.team import member_names, team_summary
+from graph.shortlist.team import team_summary
 
-__all__ = ["EXPORT_COLUMNS", "OPTIONAL_COLUMNS", "shortlist_frame", "write_csv", "write_xlsx"]
+__all__ = ["READABLE", "export_table", "metrics_table", "write_table", "write_csv", "write_xlsx"]
 
-#: The export table's columns, in order.
-EXPORT_COLUMNS: tuple[str, ...] = ("rank", "handle", "score", *METRICS, "reason")
-#: Columns added after those when the shortlist has them (then ``pct_*``).
-OPTIONAL_COLUMNS: tuple[str, ...] = ("owner", "flags", "marginal_gain", "community")
+#: saved-list column -> the header people read, in export order
+READABLE: dict[str, str] = {
+    "rank": "Rank",
+    "handle": "Handle",
+    "name": "Name",
+    "platform": "Platform",
+    "owner": "Owner",
+    "stage": "Stage",
+    "last_contact": "Last contact",
+    "notes": "Notes",
+    "locked": "Locked",
+    "sl_reason": "Why them",
+    "sl_gain": "Reach gain",
+    "score": "Score",
+    "followers": "Followers",
+    "relays_received": "Relays received",
+    "community": "Community",
+    "sl_flags": "Flags",
+    "sl_method": "Picked by",
+}
+_ROUND = {"sl_gain": 1, "score": 1}
+_WHOLE = ("followers", "relays_received", "community", "rank")
 
 
-# -- the export table ---------------------------------------------------------------
-def _as_text(value) -> str:
+def _text(value: object) -> str:
     if isinstance(value, (list, tuple, np.ndarray)):
         return "; ".join(map(str, value))
-    return "" if value is None or (isinstance(value, float) and np.isnan(value)) else str(value)
+    return "" if value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value)) else str(value)
 
 
-def shortlist_frame(
-    picks: pd.DataFrame,
-    *,
-    reasons: pd.Series | None = None,
-    flags: pd.Series | None = None,
-    pct: bool = True,
-) -> pd.DataFrame:
-    """The export table: ``rank, handle, score, <METRICS>, reason`` then extras.
+def export_table(saved: pd.DataFrame, *, all_columns: bool = False) -> pd.DataFrame:
+    """The readable table: the :data:`READABLE` columns the list has, numbers rounded,
+    empty cells empty (never "None"); ``all_columns`` adds every raw metric.
 
-    Extras, when ``picks`` has them: ``owner, flags, marginal_gain, community``
-    and (with ``pct``) the ``pct_<metric>`` columns. Rank is the row order.
-
-    Parameters
-    ----------
-    picks : DataFrame
-        The shortlist in rank order: ``pid`` and ``handle`` (else taken from the pid).
-    reasons : Series, optional
-        Reason per pid (index) or per row. Best: :func:`graph.shortlist.explain.reasons`
-        on the whole scores table, ``.set_axis(scores["pid"])``. Default:
-        ``picks["reason"]``, else reasons computed on ``picks`` alone.
-    flags : Series, optional
-        Flag lists per pid (index) or per row; default ``picks["flags"]``.
-
-    Examples
-    --------
-    >>> p = pd.DataFrame({"pid": ["x:ana"], "score": [88.0], "followers": [1200], "reason": ["relayed"]})
-    >>> f = shortlist_frame(p)
-    >>> list(f.columns[:4]), f.loc[0, "handle"], list(f.columns[-1:])
-    (['rank', 'handle', 'score', 'followers'], 'ana', ['reason'])
+    >>> s = pd.DataFrame({"rank": [1], "pid": ["x:ana"], "owner": ["dan"], "sl_gain": [12.345],
+    ...                   "score": [88.888], "locked": [None], "stage": [None], "pagerank": [0.00123456789]})
+    >>> export_table(s).iloc[0].to_dict()
+    {'Rank': 1, 'Handle': 'ana', 'Owner': 'dan', 'Stage': '', 'Locked': False, 'Reach gain': 12.3, 'Score': 88.9}
+    >>> export_table(s, all_columns=True).columns[-1]
+    'pagerank'
     """
-    out = pd.DataFrame(index=picks.index)
-    out["rank"] = np.arange(1, len(picks) + 1)
-    out["handle"] = picks["handle"] if "handle" in picks else [split_pid(p)[1] for p in picks["pid"]]
-    for col in ("score", *METRICS):
-        out[col] = picks[col] if col in picks else np.nan
-
-    def by_pid(values: pd.Series) -> pd.Series:
-        if picks["pid"].isin(values.index).all():  # indexed by pid
-            return values.reindex(picks["pid"]).set_axis(picks.index)
-        return values.reindex(picks.index)
-
-    if reasons is not None:
-        out["reason"] = by_pid(reasons)
-    else:
-        out["reason"] = picks["reason"] if "reason" in picks else explain_reasons(picks)
-    out["reason"] = out["reason"].fillna("")
-    flag_col = by_pid(flags) if flags is not None else picks.get("flags")
-    for col in OPTIONAL_COLUMNS:
-        if col == "flags" and flag_col is not None:
-            out["flags"] = [_as_text(v) for v in flag_col]
-        elif col in picks and col != "flags":
-            out[col] = picks[col]
-    if pct:
-        for m in METRICS:
-            if f"pct_{m}" in picks:
-                out[f"pct_{m}"] = picks[f"pct_{m}"]
+    s = saved.copy()
+    if "handle" not in s:
+        s["handle"] = [split_pid(p)[1] for p in s["pid"]]
+    out = pd.DataFrame(index=s.index)
+    for col, header in READABLE.items():
+        if col not in s:
+            continue
+        values = s[col]
+        if col in _ROUND:
+            values = pd.to_numeric(values, errors="coerce").round(_ROUND[col])
+        elif col in _WHOLE:
+            values = pd.to_numeric(values, errors="coerce").round().astype("Int64")
+        elif col == "locked":
+            values = values.astype("boolean").fillna(False).astype(bool)
+        else:
+            values = values.map(_text)
+        out[header] = values
+    if all_columns:
+        out = pd.concat([out, metrics_table(s).drop(columns=["Handle"])], axis=1)
     return out.reset_index(drop=True)
 
 
-def _flatten(df: pd.DataFrame) -> pd.DataFrame:
-    """Lists (flags, topics) become ``"a; b"`` text."""
-    flat = df.copy()
-    for col in flat.columns:
-        if flat[col].map(lambda v: isinstance(v, (list, tuple, np.ndarray))).any():
-            flat[col] = flat[col].map(_as_text)
-    return flat
+def metrics_table(saved: pd.DataFrame) -> pd.DataFrame:
+    """Handle plus every raw metric and its percentile (6 significant digits)."""
+    handle = saved["handle"] if "handle" in saved else saved["pid"].map(lambda p: split_pid(p)[1])
+    cols = [c for m in METRICS for c in (m, f"pct_{m}") if c in saved]
+    raw = saved[cols].apply(lambda c: c.map(lambda v: float(f"{v:.6g}") if pd.notna(v) else np.nan))
+    return pd.concat([handle.rename("Handle"), raw], axis=1)
 
 
-def write_csv(df: pd.DataFrame, path: str | Path, *, encoding: str = "utf-8") -> Path:
-    """Write the export table as CSV (lists joined with ``"; "``).
+def write_table(saved: pd.DataFrame, path: str | Path, *, all_columns: bool = False) -> Path:
+    """Write the saved list as ``.csv`` or ``.xlsx`` (a sheet per owner, then the metrics)."""
+    path = Path(path)
+    if path.suffix.lower() == ".csv":
+        return write_csv(export_table(saved, all_columns=all_columns), path)
+    if path.suffix.lower() == ".xlsx":
+        return write_xlsx(saved, path)
+    raise UsageError(f"{path}: write .csv or .xlsx, not {path.suffix or 'a name without one'!r}")
 
-    Use ``encoding="utf-8-sig"`` for files double-clicked into Excel.
+
+def write_csv(table: pd.DataFrame, path: str | Path, *, encoding: str = "utf-8-sig") -> Path:
+    """Write a table as CSV (UTF-8 with a BOM, so a double-click opens it right in Excel).
 
     >>> import tempfile, os
-    >>> p = write_csv(pd.DataFrame({"rank": [1], "flags": [["a", "b"]]}), tempfile.mktemp(suffix=".csv"))
-    >>> p.read_text().splitlines()
-    ['rank,flags', '1,a; b']
+    >>> p = write_csv(pd.DataFrame({"Rank": [1], "Flags": ["a; b"]}), tempfile.mktemp(suffix=".csv"))
+    >>> p.read_text(encoding="utf-8-sig").splitlines()
+    ['Rank,Flags', '1,a; b']
     >>> os.unlink(p)
     """
     path = Path(path)
-    flat = _flatten(df)
-    flat.to_csv(path, index=False, encoding=encoding)
+    table.to_csv(path, index=False, encoding=encoding)
     return path
 
 
@@ -129,45 +126,36 @@ def _sheet_name(name: str, used: set[str]) -> str:
     return out
 
 
-def write_xlsx(df: pd.DataFrame, path: str | Path, *, team: int | Iterable[str] | None = None) -> Path:
-    """Write one sheet per team member plus a ``summary`` sheet (openpyxl).
-
-    ``team`` names the members (default: the ``owner`` values); without an
-    ``owner`` column everything goes on one ``shortlist`` sheet. Headers are
-    frozen and columns sized to their content.
+def write_xlsx(saved: pd.DataFrame, path: str | Path) -> Path:
+    """One sheet per owner (as stored, so edited owners have their own sheet), an
+    ``unassigned`` sheet, a ``summary`` sheet first and the raw ``metrics`` last.
 
     >>> import tempfile, os
-    >>> t = pd.DataFrame({"rank": [1, 2], "handle": ["ana", "ben"], "owner": ["kim", "lee"]})
-    >>> p = write_xlsx(t, tempfile.mktemp(suffix=".xlsx"), team=["kim", "lee", "max"])
+    >>> t = pd.DataFrame({"rank": [1, 2, 3], "pid": ["x:a", "x:b", "x:c"], "owner": ["kim", "dan", None]})
+    >>> p = write_xlsx(t, tempfile.mktemp(suffix=".xlsx"))
     >>> pd.ExcelFile(p).sheet_names
-    ['summary', 'kim', 'lee', 'max']
+    ['summary', 'dan', 'kim', 'unassigned', 'metrics']
     >>> os.unlink(p)
     """
     path = Path(path)
-    flat = _flatten(df)
-    has_owner = "owner" in flat
-    if team is not None:
-        names = member_names(team)
-    else:
-        names = sorted(flat["owner"].dropna().unique(), key=str) if has_owner else []
+    table = export_table(saved)
+    owners = saved["owner"].map(_text) if "owner" in saved else pd.Series("", index=saved.index)
+    names = sorted({o for o in owners if o}, key=str.lower)
+    used: set[str] = {"summary", "metrics"}
     sheets: dict[str, pd.DataFrame] = {}
-    used: set[str] = {"summary"}
-    if has_owner and names:
-        summary = team_summary(flat, names)
-        for m in names:
-            sheets[_sheet_name(m, used)] = flat[flat["owner"] == m]
-        unassigned = flat[~flat["owner"].isin(names)]
-        if len(unassigned):
-            sheets[_sheet_name("unassigned", used)] = unassigned
-    else:
-        summary = pd.DataFrame({"picks": [len(flat)]})
-        sheets[_sheet_name("shortlist", used)] = flat
+    for name in names:
+        sheets[_sheet_name(name, used)] = table[(owners == name).to_numpy()]
+    if (owners == "").any():
+        sheets[_sheet_name("unassigned", used)] = table[(owners == "").to_numpy()]
+    summary = team_summary(saved.assign(owner=owners.replace("", None)), names) if names else pd.DataFrame(
+        {"picks": [len(saved)]}
+    )
     with pd.ExcelWriter(path, engine="openpyxl") as xw:
-        for name, table in {"summary": summary, **sheets}.items():
-            table.to_excel(xw, sheet_name=name, index=False)
+        for name, frame in {"summary": summary, **sheets, "metrics": metrics_table(saved)}.items():
+            frame.to_excel(xw, sheet_name=name, index=False)
             ws = xw.sheets[name]
             ws.freeze_panes = "A2"
-            for i, col in enumerate(table.columns, start=1):
-                width = max([len(str(col))] + [len(str(v)) for v in table[col].head(200)])
+            for i, col in enumerate(frame.columns, start=1):
+                width = max([len(str(col))] + [len(str(v)) for v in frame[col].head(200)])
                 ws.column_dimensions[ws.cell(1, i).column_letter].width = min(max(width + 2, 6), 60)
     return path

@@ -89,10 +89,15 @@ class Constraints:
 
 
 class _Rules:
-    """Eligibility during greedy picking: forced first, then allowed minus full communities."""
+    """Eligibility during greedy picking: allowed people minus full communities, and the
+    forced ones (must-includes). With a ``size``, forced people compete like everyone else
+    and are only pushed in at the end when the room left is theirs, so a pick's rank says
+    what it adds (a hand-added person who adds little lands near the end, not first);
+    without one, forced people come first."""
 
-    def __init__(self, graph: PropagationGraph, c: Constraints | None, candidates=None):
+    def __init__(self, graph: PropagationGraph, c: Constraints | None, candidates=None, size: int | None = None):
         c = c or Constraints()
+        self.size = size
         n = graph.n
         self.allowed = np.ones(n, bool) if candidates is None else np.zeros(n, bool)
         self.prio = np.zeros(n)  # in [0, 0.5): earlier candidates win ties
@@ -115,14 +120,19 @@ class _Rules:
         self.load: dict[int, int] = {}
         self.picked: list[int] = []
         self._taken: set[int] = set()
+        self._close_full()
 
     def pending(self) -> list[int]:
         return [f for f in self.forced if f not in self._taken]
 
     def mask(self) -> np.ndarray | None:
         left = self.pending()
-        if left:
+        if left and (self.size is None or len(self.picked) + len(left) >= self.size):
             m = np.zeros(len(self.allowed), bool)
+            m[left] = True
+            return m
+        if left:
+            m = self.allowed.copy()
             m[left] = True
             return m
         return self.allowed if self.allowed.any() else None
@@ -137,7 +147,20 @@ class _Rules:
         c = self.comm[v]
         if c >= 0 and self.cap is not None:
             self.load[c] = self.load.get(c, 0) + 1
-            if self.load[c] >= self.cap:
+            self._close_full(c)
+
+    def _close_full(self, only: int | None = None) -> None:
+        """No more free picks in a community whose cap is reached, counting the room its
+        pending must-includes still need (``only``: just that community)."""
+        if self.cap is None:
+            return
+        held = {c: k for c, k in self.load.items() if only is None or c == only}
+        for f in self.pending():
+            c = int(self.comm[f])
+            if c >= 0 and (only is None or c == only):
+                held[c] = held.get(c, 0) + 1
+        for c, k in held.items():
+            if k >= self.cap:
                 self.allowed[self.comm == c] = False
 
 
@@ -199,7 +222,7 @@ def ris_greedy(
     theta = samples or 100_000
     while True:
         sets = rr if rr is not None else rr_sets(graph, theta, seed=seed)
-        picks, covered = _ris(graph, n, sets, _Rules(graph, constraints, candidates))
+        picks, covered = _ris(graph, n, sets, _Rules(graph, constraints, candidates, size=n))
         if rr is not None or samples or covered >= min_covered or theta >= 1_000_000:
             return picks
         theta = min(1_000_000, theta * min(8, math.ceil(1.1 * min_covered / max(covered, 1))))
@@ -295,7 +318,7 @@ def degree_discount(
     p = float(graph.prob.mean()) if p is None and graph.m else float(p or 0.0)
     d = np.diff(graph.indptr).astype(float)
     t, dd = np.zeros(graph.n), d.copy()
-    rules, vals = _Rules(graph, constraints, candidates), []
+    rules, vals = _Rules(graph, constraints, candidates, size=n), []
     while not rules.done(n) and (mask := rules.mask()) is not None:
         v = int(np.argmax(np.where(mask, dd + 1e-9 * rules.prio, -np.inf)))
         vals.append(dd[v])
@@ -439,7 +462,7 @@ def set_shortlist(
         picks = degree_discount(g, n, candidates=cand, constraints=rules)
     else:
         prio = pd.Series(np.arange(len(ranked), 0, -1), index=ranked["pid"]).reindex(g.nodes)
-        picks = _by_priority(g, n, prio.fillna(0).to_numpy(), _Rules(g, rules, cand))
+        picks = _by_priority(g, n, prio.fillna(0).to_numpy(), _Rules(g, rules, cand, size=n))
     out = scores.set_index("pid").loc[picks["pid"]].reset_index()
     out["marginal_gain"] = (
         coverage_gains(g, picks["node"], rr) if method != "set" else picks["marginal_gain"].to_numpy()

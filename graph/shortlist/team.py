@@ -16,6 +16,8 @@ from collections.abc import Iterable
 
 import pandas as pd
 
+from graph.errors import UsageError
+
 __all__ = ["split_team", "team_summary", "member_names"]
 
 
@@ -25,25 +27,28 @@ def member_names(members: int | Iterable[str]) -> list[str]:
     >>> member_names(2), member_names(["ana", "ben"])
     (['member 1', 'member 2'], ['ana', 'ben'])
     """
-    names = [f"member {i + 1}" for i in range(members)] if isinstance(members, int) else list(members)
+    names = [f"member {i + 1}" for i in range(members)] if isinstance(members, int) else [str(m) for m in members]
     if not names:
-        raise ValueError("the team has no members")
+        raise UsageError("the team has no members")
     if len(set(names)) != len(names):
-        raise ValueError(f"member names repeat: {names}")
+        raise UsageError(f"member names repeat: {names}")
     return [str(n) for n in names]
 
 
-def _preset(df: pd.DataFrame, names: list[str]) -> list[str | None]:
-    """Owners that stay: a non-empty ``owner`` (only where ``locked`` when that column exists)."""
+def _preset(df: pd.DataFrame, names: list[str], keep_owners: bool = False) -> list[str | None]:
+    """Owners that stay: a non-empty ``owner`` (only where ``locked`` when that column exists,
+    unless ``keep_owners``). With ``keep_owners`` an owner not on the team joins it."""
     if "owner" not in df:
         return [None] * len(df)
     keep = df["owner"].notna() & (df["owner"].astype(str).str.strip() != "")
-    if "locked" in df:
-        keep &= df["locked"].fillna(False).astype(bool)
-    owners = [str(o) if k else None for o, k in zip(df["owner"], keep, strict=True)]
+    if "locked" in df and not keep_owners:
+        keep &= df["locked"].astype("boolean").fillna(False).astype(bool)
+    owners = [str(o).strip() if k else None for o, k in zip(df["owner"], keep, strict=True)]
     for pid, o in zip(df["pid"], owners, strict=True):
         if o is not None and o not in names:
-            raise ValueError(f"{pid}: owner {o!r} is not on the team {names}")
+            if not keep_owners:
+                raise UsageError(f"{pid}: owner {o!r} is not on the team {names}")
+            names.append(o)
     return owners
 
 
@@ -61,7 +66,7 @@ def _atoms(pids: list[str], pairs: Iterable[tuple[str, str]]) -> list[list[int]]
     for a, b in pairs:
         for p in (a, b):
             if p not in pos:
-                raise ValueError(f"pair ({a}, {b}): {p} is not on the shortlist")
+                raise UsageError(f"pair ({a}, {b}): {p} is not on the shortlist")
         parent[root(pos[a])] = root(pos[b])
     groups: dict[int, list[int]] = {}
     for i in range(len(pids)):
@@ -77,6 +82,7 @@ def split_team(
     pairs_together: Iterable[tuple[str, str]] = (),
     by: str | None = "community",
     tolerance: float = 0.1,
+    keep_owners: bool = False,
 ) -> pd.DataFrame:
     """Assign each pick an owner, keeping communities together and loads even.
 
@@ -98,6 +104,9 @@ def split_team(
         How far above an even share (``len / members``) a member's load may
         go to keep a community whole; a block that would pass that is split.
         ``float("inf")`` never splits below ``capacity``.
+    keep_owners : bool
+        Keep every stored ``owner``, locked or not (a rebuild never moves someone a
+        team member already owns); an owner who is not on the team joins it.
 
     Returns
     -------
@@ -118,12 +127,12 @@ def split_team(
     """
     names = member_names(members)
     df = shortlist.copy()
+    preset = _preset(df, names, keep_owners)
     if len(names) * capacity < len(df):
-        raise ValueError(
+        raise UsageError(
             f"{len(df)} picks but the team holds only {len(names)} x {capacity} = "
             f"{len(names) * capacity}: add members or raise the capacity"
         )
-    preset = _preset(df, names)
     blocks = df[by].tolist() if by and by in df else [None] * len(df)
     owner: list[str | None] = [None] * len(df)
     load = dict.fromkeys(names, 0)
@@ -139,7 +148,7 @@ def split_team(
     for atom in _atoms(df["pid"].tolist(), pairs_together):
         locked = {preset[i] for i in atom} - {None}
         if len(locked) > 1:
-            raise ValueError(
+            raise UsageError(
                 f"{[df['pid'].iloc[i] for i in atom]} must share an owner but are locked to {locked}"
             )
         if locked:
@@ -148,7 +157,7 @@ def split_team(
             pending.setdefault(_key(blocks[atom[0]]), []).append(atom)
     over = {m: n for m, n in load.items() if n > capacity}
     if over:
-        raise ValueError(f"locked picks exceed the capacity {capacity}: {over}")
+        raise UsageError(f"locked picks exceed the capacity {capacity}: {over}")
 
     def size(b) -> int:
         return sum(map(len, pending[b]))
@@ -172,7 +181,7 @@ def split_team(
                 [],
             )
             if not room:
-                raise ValueError(f"no member has room for a group of {len(atom)} that must stay together")
+                raise UsageError(f"no member has room for a group of {len(atom)} that must stay together")
             give(atom, max(room, key=lambda m: (have[m] > 0, capacity - load[m])))
     df["owner"] = owner
     return df
@@ -184,32 +193,34 @@ def _key(value) -> object:
 
 
 def team_summary(df: pd.DataFrame, members: Iterable[str] | None = None) -> pd.DataFrame:
-    """Per member: picks, communities, the largest one, mean score, total gain.
+    """Per member: how many people, across how many communities, the largest one, the
+    average score and the reach they add (``sl_gain`` or ``marginal_gain``).
 
     >>> s = pd.DataFrame({"pid": list("abc"), "community": [0, 0, 1], "score": [90, 80, 70],
     ...     "owner": ["ana", "ana", "ben"]})
     >>> team_summary(s, ["ana", "ben", "cy"])
-      owner  picks  communities largest_community  mean_score
-    0   ana      2            1       0 (2 picks)        85.0
-    1   ben      1            1        1 (1 pick)        70.0
-    2    cy      0            0                           NaN
+      Owner  People  Communities Largest community  Average score
+    0   ana       2            1     #0 (2 people)           85.0
+    1   ben       1            1     #1 (1 person)           70.0
+    2    cy       0            0                              NaN
     """
     names = list(members) if members is not None else sorted(df["owner"].dropna().unique(), key=str)
+    gain = "sl_gain" if "sl_gain" in df else "marginal_gain" if "marginal_gain" in df else None
     rows = []
     for m in names:
         mine = df[df["owner"] == m]
-        row: dict[str, object] = {"owner": m, "picks": len(mine)}
+        row: dict[str, object] = {"Owner": m, "People": len(mine)}
         if "community" in df:
             counts = mine["community"].dropna().value_counts()
-            row["communities"] = len(counts)
-            row["largest_community"] = (
-                f"{int(counts.index[0])} ({counts.iloc[0]} pick{'s' if counts.iloc[0] != 1 else ''})"
+            row["Communities"] = len(counts)
+            row["Largest community"] = (
+                f"#{int(counts.index[0])} ({counts.iloc[0]} {'people' if counts.iloc[0] != 1 else 'person'})"
                 if len(counts)
                 else ""
             )
         if "score" in df:
-            row["mean_score"] = round(float(mine["score"].mean()), 1) if len(mine) else float("nan")
-        if "marginal_gain" in df:
-            row["marginal_gain"] = round(float(mine["marginal_gain"].sum()), 1)
+            row["Average score"] = round(float(mine["score"].mean()), 1) if len(mine) else float("nan")
+        if gain:
+            row["Reach gain"] = round(float(pd.to_numeric(mine[gain], errors="coerce").sum()), 1)
         rows.append(row)
     return pd.DataFrame(rows)

@@ -14,6 +14,7 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 
+from graph.errors import UsageError
 from graph.model import STAGES, TRACKING_COLUMNS
 
 __all__ = [
@@ -42,13 +43,13 @@ def _date(v: object) -> str | None:
     try:
         return pd.Timestamp(str(v)).date().isoformat()
     except ValueError:
-        raise ValueError(f"last_contact: {v!r} is not a date (use YYYY-MM-DD)") from None
+        raise UsageError(f"last_contact: {v!r} is not a date (use YYYY-MM-DD)") from None
 
 
 def _stage(v: object) -> str | None:
     s = _text(v)
     if s is not None and s not in STAGES:
-        raise ValueError(f"stage: {s!r} is not one of {', '.join(STAGES)}")
+        raise UsageError(f"stage: {s!r} is not one of {', '.join(STAGES)}")
     return s
 
 

@@ -17,7 +17,7 @@ from typing import Any
 import pandas as pd
 
 from graph.errors import QueryRefused, StoreError
-from graph.model import SCORE_COLUMNS, TRACKING_COLUMNS, EdgeArrays, GraphBatch
+from graph.model import SCORE_COLUMNS, SHORTLIST_COLUMNS, TRACKING_COLUMNS, EdgeArrays, GraphBatch
 from graph.settings import Limits
 from graph.stores.guard import check_read_only
 
@@ -92,6 +92,12 @@ class Store(ABC):
     def write_tracking(self, rows: pd.DataFrame) -> int:
         """Set relationship tracking (``graph.model.TRACKING_COLUMNS``) by ``pid``."""
         cols = [c for c in rows.columns if c in TRACKING_COLUMNS]
+        return self._update_people(rows[["pid", *cols]])
+
+    def write_shortlist(self, rows: pd.DataFrame) -> int:
+        """Set shortlist membership (``graph.model.SHORTLIST_COLUMNS``) and tracking by ``pid``
+        in one write; a null ``sl_rank`` takes a person off the list."""
+        cols = [c for c in rows.columns if c in SHORTLIST_COLUMNS or c in TRACKING_COLUMNS]
         return self._update_people(rows[["pid", *cols]])
 
     @abstractmethod

@@ -33,6 +33,15 @@ PERSON_PROPS: dict[str, str] = {
     "notes": "STRING",
     "last_contact": "STRING",
     "locked": "BOOLEAN",
+    "sl_rank": "INT64",
+    "sl_method": "STRING",
+    "sl_gain": "DOUBLE",
+    "sl_reason": "STRING",
+    "sl_flags": "STRING",
+    "sl_built_at": "STRING",
+    "removed": "BOOLEAN",
+    "removed_by": "STRING",
+    "removed_at": "STRING",
 }
 POST_PROPS: dict[str, str] = {
     "post_id": "STRING",
@@ -55,6 +64,8 @@ LB_SCHEMA: tuple[str, ...] = (
     "CREATE REL TABLE IF NOT EXISTS RELAYED(FROM Person TO Post, kind STRING, at TIMESTAMP)",
     "CREATE REL TABLE IF NOT EXISTS RELAYS(FROM Person TO Person, count INT64, first_at TIMESTAMP, last_at TIMESTAMP)",
     "CREATE REL TABLE IF NOT EXISTS MENTIONS(FROM Person TO Person, count INT64)",
+    # a store made by an earlier version gets the properties added since (no-op otherwise)
+    *(f"ALTER TABLE Person ADD IF NOT EXISTS {k} {t}" for k, t in PERSON_PROPS.items() if k != "pid"),
 )
 
 # -- embedded (LadybugDB) ---------------------------------------------------------

@@ -8,7 +8,7 @@ import pytest
 from openpyxl import load_workbook
 
 from graph.model import METRICS
-from graph.shortlist.export import EXPORT_COLUMNS, shortlist_frame, write_csv, write_xlsx
+from graph.shortlist.export import READABLE, export_table, write_csv, write_table, write_xlsx
 from graph.shortlist.handles import parse_handles, read_handles
 from graph.shortlist.selection import topk
 from graph.shortlist.team import split_team
@@ -117,54 +117,68 @@ def test_text_file_with_handle_header_is_read_as_csv(tmp_path):
 
 
 # -- the export table -----------------------------------------------------------------
-def test_export_columns_exactly_then_optional_ones():
-    t = scores_table()
-    picks = topk(t, 6)
-    picks["marginal_gain"] = np.linspace(50, 5, 6)
-    picks = split_team(picks, ["kim", "lee"], capacity=4)
-    flags = pd.Series([["relay bursts (40 relays within 1 hour)"]], index=["x:user1"])
-    out = shortlist_frame(picks, flags=flags.reindex(picks["pid"], fill_value=[]))
-    base = list(EXPORT_COLUMNS)
-    assert list(out.columns[: len(base)]) == base
-    assert list(out.columns[len(base) : len(base) + 4]) == ["owner", "flags", "marginal_gain", "community"]
-    assert list(out.columns[len(base) + 4 :]) == [f"pct_{m}" for m in METRICS]
-    assert out["rank"].tolist() == list(range(1, 7))
-    assert out["handle"].tolist() == [f"User{i}" for i in range(6)]
-    assert out.loc[1, "flags"].startswith("relay bursts") and out.loc[0, "flags"] == ""
-    assert (out["reason"].str.len() > 0).all()
+def saved_table(n: int = 12) -> pd.DataFrame:
+    """A saved list like :func:`graph.shortlist.saved.saved_list` gives."""
+    t = scores_table(n)
+    t.insert(0, "rank", np.arange(1, n + 1))
+    t["sl_gain"] = np.linspace(50.123, 5.987, n)
+    t["sl_reason"] = [f"reason {i}" for i in range(n)]
+    t["sl_flags"] = [None] * n
+    t["sl_method"] = "set"
+    t["owner"] = [None] * n
+    t["stage"] = [None] * n
+    t["locked"] = [None] * n
+    return t
 
 
-def test_export_minimal_table_fills_missing_metrics():
-    picks = pd.DataFrame({"pid": ["x:ana", "x:ben"], "score": [90.0, 80.0]})
-    out = shortlist_frame(picks, reasons=pd.Series({"x:ben": "b", "x:ana": "a"}), pct=False)
-    assert list(out.columns) == list(EXPORT_COLUMNS)
-    assert out["handle"].tolist() == ["ana", "ben"] and out["reason"].tolist() == ["a", "b"]
-    assert out["relevance"].isna().all()
+def test_export_table_is_readable_and_rounded():
+    t = saved_table()
+    t.loc[1, "sl_flags"] = "relay bursts (40 relays within 1 hour)"
+    t.loc[0, ["owner", "stage", "last_contact", "notes", "locked"]] = ["dan", "engaged", "2026-11-01", "met", True]
+    out = export_table(t)
+    assert list(out.columns) == [h for c, h in READABLE.items() if c in t] + []
+    assert out.loc[0, ["Owner", "Stage", "Last contact", "Notes", "Locked"]].tolist() == [
+        "dan", "engaged", "2026-11-01", "met", True]
+    assert out.loc[1, "Owner"] == "" and out.loc[1, "Locked"] is np.False_ or out.loc[1, "Locked"] is False
+    assert out.loc[1, "Flags"].startswith("relay bursts") and out.loc[0, "Flags"] == ""
+    assert out["Reach gain"].tolist() == [round(v, 1) for v in t["sl_gain"]]
+    assert not any(c in out for c in METRICS if c not in ("followers", "relays_received"))
+    wide = export_table(t, all_columns=True)
+    assert {*METRICS, *(f"pct_{m}" for m in METRICS)} <= set(wide.columns)
 
 
-def test_csv_round_trip(tmp_path):
-    out = shortlist_frame(topk(scores_table(), 4))
-    out["flags"] = [["a", "b"], [], ["c"], []]
+def test_csv_round_trip_has_no_none_text(tmp_path):
+    out = export_table(saved_table(4))
     path = write_csv(out, tmp_path / "shortlist.csv")
-    back = pd.read_csv(path, keep_default_na=False)
+    back = pd.read_csv(path, keep_default_na=False, encoding="utf-8-sig")
     assert list(back.columns) == list(out.columns)
-    assert back["flags"].tolist() == ["a; b", "", "c", ""]
-    assert back["handle"].tolist() == out["handle"].tolist()
+    assert "None" not in path.read_text(encoding="utf-8-sig") and "nan" not in path.read_text(encoding="utf-8-sig")
+    assert back["Handle"].tolist() == out["Handle"].tolist()
 
 
-def test_xlsx_one_sheet_per_member_plus_summary(tmp_path):
-    picks = split_team(topk(scores_table(30), 20), ["kim", "lee", "a/b:c"], capacity=8)
-    out = shortlist_frame(picks)
-    path = write_xlsx(out, tmp_path / "shortlist.xlsx", team=["kim", "lee", "a/b:c", "max"])
+def test_xlsx_one_sheet_per_owner_as_stored(tmp_path):
+    t = saved_table(30)
+    t = split_team(t, ["kim", "lee", "a/b:c"], capacity=12)
+    t.loc[3, "owner"] = "dan"  # edited by hand: dan gets a sheet of his own
+    path = write_xlsx(t, tmp_path / "shortlist.xlsx")
     book = load_workbook(path)
-    assert book.sheetnames == ["summary", "kim", "lee", "a_b_c", "max"]
+    assert book.sheetnames == ["summary", "a_b_c", "dan", "kim", "lee", "metrics"]
     summary = pd.read_excel(path, sheet_name="summary")
-    assert summary["picks"].tolist() == [(out["owner"] == m).sum() for m in ["kim", "lee", "a/b:c", "max"]]
+    owners = ["a/b:c", "dan", "kim", "lee"]
+    assert summary["People"].tolist() == [(t["owner"] == m).sum() for m in owners]
     kim = pd.read_excel(path, sheet_name="kim")
-    assert list(kim.columns) == list(out.columns) and len(kim) == (out["owner"] == "kim").sum()
+    assert len(kim) == (t["owner"] == "kim").sum() and "Why them" in kim
     assert book["kim"].freeze_panes == "A2"
+    assert "pagerank" in pd.read_excel(path, sheet_name="metrics")
 
 
-def test_xlsx_without_owner_writes_one_shortlist_sheet(tmp_path):
-    path = write_xlsx(shortlist_frame(topk(scores_table(), 5)), tmp_path / "s.xlsx")
-    assert pd.ExcelFile(path).sheet_names == ["summary", "shortlist"]
+def test_xlsx_without_owners_has_an_unassigned_sheet(tmp_path):
+    path = write_xlsx(saved_table(5), tmp_path / "s.xlsx")
+    assert pd.ExcelFile(path).sheet_names == ["summary", "unassigned", "metrics"]
+
+
+def test_unknown_suffix_is_an_error(tmp_path):
+    from graph.errors import UsageError
+
+    with pytest.raises(UsageError, match="write .csv or .xlsx"):
+        write_table(saved_table(3), tmp_path / "s.txt")

@@ -126,10 +126,10 @@ def test_member_names_validation():
 def test_summary_counts_per_member():
     df = split_team(picks([0] * 6 + [1] * 3), ["ana", "ben"], capacity=6)
     df["marginal_gain"] = 1.0
-    summ = team_summary(df).set_index("owner")
-    assert summ.loc["ana", "picks"] == 6 and summ.loc["ben", "picks"] == 3
-    assert summ.loc["ana", "largest_community"] == "0 (6 picks)"
-    assert summ.loc["ben", "marginal_gain"] == 3.0
+    summ = team_summary(df).set_index("Owner")
+    assert summ.loc["ana", "People"] == 6 and summ.loc["ben", "People"] == 3
+    assert summ.loc["ana", "Largest community"] == "#0 (6 people)"
+    assert summ.loc["ben", "Reach gain"] == 3.0
 
 
 @settings(max_examples=60, deadline=None)

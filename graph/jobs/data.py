@@ -1,0 +1,72 @@
+"""Jobs on the data: load files (through :mod:`loaders`) and export the graph."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pandas as pd
+
+from graph.model import EDGE_KINDS, GraphBatch
+from graph.stores.base import LoadStats, Progress, Store
+
+__all__ = ["load_files", "export_graph"]
+
+
+def load_files(
+    store: Store,
+    paths: list[str | Path],
+    *,
+    format: str = "auto",
+    kind: str = "follows",
+    platform: str | None = None,
+    mapping: dict[str, str] | None = None,
+    topics: list[str] | None = None,
+    identities: str | Path | None = None,
+    read_progress: Callable[[int], None] | None = None,
+    write_progress: Progress | None = None,
+    on_detect: Callable[[str, str], None] | None = None,
+) -> tuple[GraphBatch, LoadStats]:
+    """Read files (any registered format) and load them in one all-or-nothing write.
+
+    With ``topics``, the batch is first scoped to the niche (see
+    :mod:`loaders.niche`); its report lands in ``batch.notes``. ``identities``
+    is a mapping CSV that unifies one person's accounts across platforms
+    (:mod:`loaders.identity`).
+    """
+    from loaders.registry import read_paths
+
+    batch = read_paths(
+        list(paths), format=format, kind=kind, platform=platform, mapping=mapping,
+        progress=read_progress, on_detect=on_detect,
+    )  # fmt: skip
+    if identities:
+        from loaders.identity import apply_identities, read_identities
+
+        batch = apply_identities(batch, read_identities(identities))
+    if topics:
+        from loaders.niche import scope_to_topics
+
+        batch = scope_to_topics(batch, topics)
+    stats = store.load(batch, progress=write_progress)
+    return batch, stats
+
+
+def export_graph(
+    store: Store, path: str | Path, *, pids: list[str] | None = None, people: pd.DataFrame | None = None
+) -> Path:
+    """Write the store's graph (or the subgraph among ``pids``) as GraphML or GEXF,
+    with :func:`loaders.gephi.write_graph`; ``people`` gives the node rows (default: the
+    stored people)."""
+    from loaders.gephi import write_graph
+
+    if people is None:
+        people = store.people(pids)
+    edges = {}
+    for kind in EDGE_KINDS:
+        arr = store.edge_arrays(kind)
+        edges[kind] = pd.DataFrame({
+            "source": arr.nodes[arr.src] if arr.m else [], "target": arr.nodes[arr.dst] if arr.m else [],
+            "count": arr.weight.astype("int64") if arr.m else [],
+        })  # fmt: skip
+    return write_graph(path, people, edges)
