@@ -14,6 +14,7 @@ Pages, one per job:
 
 import streamlit as st
 
+from app_pages import _common as c
 from app_pages._common import counts, init_session, overview, store_caption, versions
 
 st.set_page_config(page_title="Influence explorer", page_icon=":material/hub:", layout="wide")
@@ -32,8 +33,7 @@ nav = st.navigation(
 with st.sidebar:
     st.caption(f"**Store:** {store_caption()}")
     st.caption(" · ".join(f"{v:,} {k.lower()}" for k, v in overview(counts(versions())).items()))
-    n_add = len(st.session_state["sl_include"])
-    if n_add:
-        st.caption(f"{n_add} added to the shortlist by hand")
+    if ranked := c.saved_list(versions()).shape[0]:
+        st.caption(f"Shortlist: {ranked:,} people")
 
 nav.run()

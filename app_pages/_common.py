@@ -23,8 +23,6 @@ from graph.stores.base import Store
 from graph.stores.connect import open_store
 
 SESSION_DEFAULTS: dict[str, object] = {
-    "sl_include": [],  # pids added by hand (Explore or Shortlist)
-    "sl_exclude": [],  # pids removed by hand
     "sl_params": None,  # last submitted shortlist parameters
     "selected": None,  # the person the panel shows
     "load_report": None,  # notes of the last load (niche report)
@@ -186,9 +184,21 @@ def handles(version: tuple) -> dict[str, str]:
     return dict(zip(p["pid"], p["handle"].astype(str), strict=True))
 
 
+@st.cache_resource(max_entries=2, show_spinner=False)
+def saved_list(version: tuple) -> pd.DataFrame:
+    """The team's shared shortlist (from the graph), in rank order. Read-only."""
+    from graph.shortlist.saved import saved_list as saved
+
+    return saved(people(version))
+
+
 def add_to_shortlist(pid: str) -> None:
-    st.session_state["sl_include"] = list(dict.fromkeys([*st.session_state["sl_include"], pid]))
-    st.session_state["sl_exclude"] = [x for x in st.session_state["sl_exclude"] if x != pid]
+    """Put a person on the shared list by hand (locked), for everyone."""
+    from graph.jobs import add_to_shortlist as add
+
+    with write_lock():
+        add(store(), [pid])
+    bump("tracking")
 
 
 def show_html(page: str, height: int) -> None:

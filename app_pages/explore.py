@@ -122,7 +122,7 @@ def draw(V, what, color_by, highlight):
     return page, len(shown), len(e), notes
 
 
-highlight = tuple(sorted({pid, *st.session_state["sl_include"]} - {None}))
+highlight = (pid,) if pid else ()
 ego = mode == "Ego network"
 what = (
     mode,
@@ -171,11 +171,12 @@ with p1:
     topics_of = row.get("topics")
     if views.present(topics_of) and len(topics_of):
         st.markdown("**Topics** " + " ".join(f"`{t}`" for t in topics_of))
-    flags = views.person_flags(row, brokers=c.brokers(V), shortlisted=st.session_state["sl_include"])
+    on_list = set(c.saved_list(V)["pid"])
+    flags = views.person_flags(row, brokers=c.brokers(V), shortlisted=on_list)
     if flags:
         st.markdown(" ".join(f":orange-badge[{f}]" for f in flags))
     b1, b2 = st.columns(2)
-    added = pid in st.session_state["sl_include"]
+    added = pid in on_list
     b1.button("Added ✓" if added else "Add to shortlist", key="ex_add", disabled=added,
               on_click=c.add_to_shortlist, args=(pid,), type="primary")  # fmt: skip
     b2.button(

@@ -1,211 +1,196 @@
-"""Shortlist (team lead): build it as a set or top-k, edit it, split it across the
-team, track each relationship in the graph (shared by everyone), export it."""
+"""Shortlist (team lead): the team's one shared list, kept in the graph. Build or rebuild it,
+edit owners/stages/notes/contacts, lock or remove people, see who went cold, export it.
+Every rule lives in graph.jobs.shortlist; this page only wires widgets to it."""
+
+import datetime as dt
 
 import pandas as pd
 import streamlit as st
 
 from app_pages import _common as c
-from graph.errors import StoreError
+from graph.errors import InfluenceError
+from graph.jobs import shortlist as jobs
 from graph.model import STAGES
-from graph.shortlist import export as sl_lib
+from graph.shortlist import saved as saved_lib
 from graph.shortlist import tracking
+from graph.shortlist.export import export_table, write_table
+from graph.shortlist.request import METHODS, ShortlistRequest, parse_team
+from graph.shortlist.team import team_summary
 from graph.views import people as views
 
 V = c.versions()
 st.title("Shortlist")
 st.caption(
-    "Pick the people to nurture as a *set* (each pick adds the most new reach) or the top-k by score, "
-    "split them across the team, and track every relationship. Tracking is stored in the graph, "
-    "so the whole team sees the same owners, stages and notes."
+    "One list for the whole team, kept in the graph: everyone (and the CLI) sees the same people, owners, "
+    "stages and notes. Locked people stay on it when you rebuild; removed people stay off until restored."
 )
 people = c.ranked_people_or_stop(V)
 names = c.handles(V)
-METHODS = {
-    "set": "Set: greedy marginal reach (RIS/CELF)",
-    "degree_discount": "Set, fast: degree discount",
-    "topk": "Top-k by composite score",
-}
+saved = c.saved_list(V)
+relevance_known = "pct_relevance" in people and people["pct_relevance"].notna().any()
 
-# -- build ---------------------------------------------------------------------------------
-with st.form("sl_form"):
-    f = st.columns([2, 1, 1.6, 1, 1.2])
-    method = f[0].radio("Method", list(METHODS), format_func=METHODS.get, key="sl_method")
-    top = f[1].number_input("Size", 1, 5000, min(300, len(people)), step=10, key="sl_top")
-    team = f[2].text_input("Team (names or a number)", "ana, ben, caro", key="sl_team")
-    capacity = f[3].number_input("Capacity each", 1, 10000, 150, step=10, key="sl_capacity")
-    max_pc = f[4].number_input("Max per community (0 = none)", 0, 5000, 0, key="sl_maxpc")
-    skip_declined = st.checkbox("Leave out people whose stage is 'declined'", True, key="sl_skip_declined")
-    if st.form_submit_button("Build shortlist", type="primary", key="sl_build"):
-        st.session_state["sl_params"] = {
-            "method": method, "top": int(top), "team": team.strip(), "capacity": int(capacity),
-            "max_per_community": int(max_pc) or None, "skip_declined": skip_declined,
-        }  # fmt: skip
+# -- build -------------------------------------------------------------------------------------
+with st.expander("Build or rebuild the list", expanded=saved.empty):
+    with st.form("sl_form"):
+        f = st.columns([2.2, 1, 1.6, 1, 1.2, 1.2])
+        method = f[0].radio("Method", list(METHODS), format_func=METHODS.get, key="sl_method")
+        top = f[1].number_input("Size", 1, 5000, min(300, len(people)), step=10, key="sl_top")
+        team = f[2].text_input("Team (names or a number)", "ana, ben, caro", key="sl_team")
+        capacity = f[3].number_input("People each", 1, 10000, 150, step=10, key="sl_capacity")
+        max_pc = f[4].number_input("Max per community (0 = no cap)", 0, 5000, 0, key="sl_maxpc")
+        min_rel = f[5].number_input("Min relevance percentile (0 = any)", 0, 100, 0, key="sl_minrel",
+                                    disabled=not relevance_known,
+                                    help="Needs topics: rank with niche hashtags on the Data page.")  # fmt: skip
+        keep_declined = st.checkbox("Also pick people who declined", False, key="sl_keep_declined")
+        go = st.form_submit_button("Build shortlist", type="primary", key="sl_build")
+    if go:
+        bar = st.progress(0.0, text="building…")
+        try:
+            request = ShortlistRequest(
+                top=int(top), method=method, team=parse_team(team), capacity=int(capacity),
+                max_per_community=int(max_pc) or None, min_relevance=float(min_rel) or None,
+                keep_declined=keep_declined,
+            )  # fmt: skip
+            with c.write_lock():
+                result = jobs.build_shortlist(
+                    c.store(), request, progress=lambda d, t, label: bar.progress(d / max(t, 1), text=label)
+                )
+            c.bump("tracking")
+            st.session_state["sl_notes"] = [f"Saved a shortlist of {len(result):,} people.", *result.notes]
+            st.rerun()
+        except InfluenceError as err:
+            bar.empty()
+            st.error(f"Could not build the shortlist: {err}")
 
-a = st.columns([1.2, 2, 1, 2.5])
+for note in st.session_state.pop("sl_notes", []):
+    st.info(note)
+
+# -- add a person -------------------------------------------------------------------------------
+a = st.columns([1.2, 2, 1])
 query = a[0].text_input("Add a person", key="sl_search", placeholder="handle or name")
 found = views.search_people(people, query)["pid"].tolist() if query else []
-pick = a[1].selectbox("Matches", found, format_func=lambda p: f"@{names.get(p, p)}", key=f"sl_match_{query}")
-a[2].button("Add", key="sl_add", disabled=not pick, on_click=c.add_to_shortlist, args=(pick,))
-inc, exc = st.session_state["sl_include"], st.session_state["sl_exclude"]
-if inc or exc:
-    a[3].caption(
-        f"Added by hand: {', '.join('@' + names.get(p, p) for p in inc) or 'none'}. "
-        f"Removed: {', '.join('@' + names.get(p, p) for p in exc) or 'none'}."
+pick = a[1].selectbox("Matches", found, format_func=lambda p: f"@{names.get(p, p)}", key=f"sl_match_{query}",
+                      placeholder="nobody matches" if query else "type to search")  # fmt: skip
+if a[2].button("Add (locked)", key="sl_add", disabled=not pick):
+    with c.write_lock():
+        jobs.add_to_shortlist(c.store(), [pick])
+    c.bump("tracking")
+    st.rerun()
+
+if saved.empty:
+    st.info("No shortlist yet: choose the options above and press **Build shortlist**.")
+    st.stop()
+
+m = st.columns(5)
+m[0].metric("People", f"{len(saved):,}")
+m[1].metric("Owners", f"{saved['owner'].nunique():,}" if "owner" in saved else "–")
+m[2].metric("Communities", f"{saved['community'].nunique():,}" if "community" in saved else "–")
+m[3].metric("Locked", f"{int(saved['locked'].astype('boolean').fillna(False).sum()):,}")
+removed = saved_lib.removed_list(people)
+m[4].metric("Removed", f"{len(removed):,}")
+
+tab_list, tab_stale, tab_team, tab_removed, tab_export = st.tabs(
+    ["The list", "Not contacted lately", "Team", "Removed", "Export"]
+)
+
+# -- edit + track ----------------------------------------------------------------------------------
+with tab_list:
+    st.caption(
+        "Edit owner, stage, last contact and notes; tick **locked** to keep someone whatever a rebuild picks, "
+        "**remove** to take them off; then **Save**. *Reach gain*: people this pick reaches that the ones "
+        "above miss."
     )
-    if a[3].button("Clear hand edits", key="sl_clear"):
-        st.session_state["sl_include"], st.session_state["sl_exclude"] = [], []
+    shown = tracking.tracking_table(saved["pid"].tolist(), people)
+    table = pd.DataFrame({"rank": saved["rank"].to_numpy(), "handle": saved["handle"].to_numpy()})
+    for col in ("owner", "stage", "last_contact", "notes", "locked"):
+        table[col] = shown[col].to_numpy()
+    table[["owner", "notes"]] = table[["owner", "notes"]].fillna("")  # empty cells, not "None"
+    table["remove"] = False
+    table["gain"] = pd.to_numeric(saved["sl_gain"], errors="coerce").round(1).to_numpy()
+    table["why"] = saved["sl_reason"].fillna("").to_numpy()
+    table.index = saved["pid"].to_numpy()
+    editable = {"remove", "owner", "stage", "last_contact", "notes", "locked"}
+    edited = st.data_editor(
+        table, key=f"sl_editor_{st.session_state['editor_round']}", hide_index=True, height=460,
+        disabled=[col for col in table.columns if col not in editable],
+        column_config={
+            "rank": st.column_config.NumberColumn("#", width=40, pinned=True),
+            "handle": st.column_config.TextColumn("Handle", width=120, pinned=True),
+            "owner": st.column_config.TextColumn("Owner", width=70),
+            "stage": st.column_config.SelectboxColumn("Stage", options=list(STAGES), width=115),
+            "last_contact": st.column_config.DateColumn("Last contact", format="YYYY-MM-DD", width=100),
+            "notes": st.column_config.TextColumn("Notes", width=110),
+            "locked": st.column_config.CheckboxColumn("Locked", width=60),
+            "remove": st.column_config.CheckboxColumn("Remove", width=65),
+            "gain": st.column_config.NumberColumn("Reach gain", format="%.1f", width=80,
+                                                  help="People this pick reaches that the ones above miss"),
+            "why": st.column_config.TextColumn("Why them", width=330),
+        },
+    )  # fmt: skip
+    if st.button("Save", type="primary", key="sl_save"):
+        after = edited.drop(columns=["remove"]).assign(pid=edited.index)
+        try:
+            changes = tracking.tracking_changes(table.assign(pid=table.index), after)  # only what was edited
+            removes = edited.index[edited["remove"].astype(bool)].tolist()
+            with c.write_lock():
+                n = c.store().write_tracking(changes) if len(changes) else 0
+                if removes:
+                    jobs.track(c.store(), removes, {"remove": True})
+        except InfluenceError as err:
+            st.error(str(err))
+            st.stop()
+        c.bump("tracking")
+        st.session_state["editor_round"] += 1
+        st.session_state["sl_notes"] = [f"Saved {n} relationship(s); removed {len(removes)}."]
         st.rerun()
 
-params = st.session_state["sl_params"]
-if params is None:
-    st.info("Choose the options and press **Build shortlist**.")
-    st.stop()
+with tab_stale:
+    days = st.number_input("Not contacted in (days)", 0, 3650, saved_lib.STALE_DAYS, key="sl_stale_days")
+    cold = saved_lib.stale(saved, int(days), today=dt.date.today())
+    st.caption(f"{len(cold):,} people on the list not contacted in {int(days)} days, or never (declined left out).")
+    view = cold[[c_ for c_ in ("rank", "handle", "owner", "stage", "last_contact", "days_since") if c_ in cold]]
+    st.dataframe(view.rename(columns={"last_contact": "last contact", "days_since": "days since"}),
+                 hide_index=True, height=360)  # fmt: skip
 
+with tab_team:
+    owners = sorted({o for o in saved["owner"].dropna() if str(o).strip()}, key=str.lower) if "owner" in saved else []
+    if owners:
+        st.dataframe(team_summary(saved, owners), hide_index=True)
+    else:
+        st.caption("Nobody owns anyone yet: give the team names when you build, or set owners in the list.")
+    st.dataframe(tracking.stage_summary(saved), width="content")
 
-def _team(text: str):
-    if not text:
-        return None
-    return int(text) if text.isdigit() else [t.strip() for t in text.split(",") if t.strip()]
+with tab_removed:
+    if removed.empty:
+        st.caption("Nobody has been removed.")
+    else:
+        view = removed[["pid", "handle", "removed_by", "removed_at"]].set_index("pid")
+        st.dataframe(view.rename(columns={"removed_by": "removed by", "removed_at": "when"}), hide_index=True)
+        back = st.multiselect("Restore", view.index.tolist(), format_func=lambda p: f"@{names.get(p, p)}",
+                              key="sl_restore")  # fmt: skip
+        if st.button("Restore", key="sl_restore_go", disabled=not back):
+            with c.write_lock():
+                jobs.track(c.store(), back, {"remove": False})
+            c.bump("tracking")
+            st.rerun()
 
-
-@st.cache_data(max_entries=8, show_spinner="Picking the shortlist…")
-def build(G, method, top, include, exclude, team, capacity, max_per_community):
-    from graph.jobs import build_shortlist
-
-    return build_shortlist(
-        c.store(), top=top, method=method, include=list(include), exclude=list(exclude), team=team,
-        capacity=capacity, max_per_community=max_per_community, compare=False,
-    ).table  # fmt: skip
-
-
-locked = tracking.locked_pids(people)
-include = tuple(dict.fromkeys([*inc, *locked]))
-declined = (
-    people.loc[people["stage"].eq("declined"), "pid"].tolist()
-    if params["skip_declined"] and "stage" in people
-    else []
-)
-exclude = tuple(p for p in dict.fromkeys([*exc, *declined]) if p not in set(include))
-team_spec = _team(params["team"])
-try:
-    sl = build(V[:2], params["method"], params["top"], include, exclude, team_spec, params["capacity"],
-               params["max_per_community"])  # fmt: skip
-except (ValueError, StoreError, ImportError) as exc_:
-    st.error(f"Could not build the shortlist: {exc_}")
-    st.stop()
-sl = tracking.attach_pids(sl, people)
-
-m = st.columns(4)
-m[0].metric("Picks", f"{len(sl):,}")
-if "marginal_gain" in sl and sl["marginal_gain"].notna().any():
-    m[1].metric(
-        "Expected reach", f"{sl['marginal_gain'].sum():,.0f}", help="Sum of marginal gains (people reached)."
-    )
-m[2].metric("Communities", f"{sl['community'].nunique():,}" if "community" in sl else "–")
-m[3].metric("Locked", f"{len(set(locked) & set(sl['pid'])):,}")
-
-if "owner" in sl:
-    from graph.shortlist.team import member_names, team_summary
-
-    with st.expander("Team split", expanded=True):
-        members = member_names(team_spec) if team_spec else None
-        st.dataframe(team_summary(sl, members), hide_index=True)
-
-# -- edit + track -------------------------------------------------------------------------------
-st.subheader("Picks and relationships")
-st.caption(
-    "Edit owner, stage, last contact and notes, tick **locked** to keep someone whatever a rebuild picks, "
-    "tick **remove** to drop them; then **Save**. Marginal gain = expected extra people reached by this pick."
-)
-stored = tracking.tracking_table(sl["pid"].tolist(), people)
-assigned = sl.set_index("pid")["owner"] if "owner" in sl else None
-shown = tracking.tracking_table(sl["pid"].tolist(), people, assigned=assigned)
-table = pd.DataFrame({"rank": sl["rank"].to_numpy(), "handle": sl["handle"].to_numpy()})
-for col in ("marginal_gain", "reason"):
-    if col in sl:
-        table[col] = sl[col].to_numpy()
-for col in ("owner", "stage", "last_contact", "notes", "locked"):
-    table[col] = shown[col].to_numpy()
-table[["owner", "notes"]] = table[["owner", "notes"]].fillna("")  # empty cells, not "None"
-table["remove"] = False
-for col in ("score", "community", "flags"):
-    if col in sl:
-        table[col] = sl[col].to_numpy()
-table.index = sl["pid"].to_numpy()
-editable = {"remove", "owner", "stage", "last_contact", "notes", "locked"}
-edited = st.data_editor(
-    table, key=f"sl_editor_{st.session_state['editor_round']}", hide_index=True, height=420,
-    disabled=[col for col in table.columns if col not in editable],
-    column_config={
-        "rank": st.column_config.NumberColumn("#", width=45, pinned=True),
-        "handle": st.column_config.TextColumn("handle", width=125, pinned=True),
-        "marginal_gain": st.column_config.NumberColumn("gain", format="%.1f", width=60,
-                                                       help="Expected extra people reached by this pick"),
-        "reason": st.column_config.TextColumn("reason", width=260),
-        "owner": st.column_config.TextColumn("owner", width=75),
-        "stage": st.column_config.SelectboxColumn("stage", options=list(STAGES), width=115),
-        "last_contact": st.column_config.DateColumn("last contact", format="YYYY-MM-DD", width=105),
-        "notes": st.column_config.TextColumn("notes", width=120),
-        "locked": st.column_config.CheckboxColumn("locked", width=60),
-        "remove": st.column_config.CheckboxColumn("remove", width=65),
-        "score": st.column_config.NumberColumn("score", format="%.1f"),
-    },
-)  # fmt: skip
-
-
-def _save(rows: pd.DataFrame, removes: list[str]) -> None:
-    with c.write_lock():
-        written = c.store().write_tracking(rows) if len(rows) else 0
-    if written:
-        c.bump("tracking")
-    if removes:
-        st.session_state["sl_exclude"] = list(dict.fromkeys([*st.session_state["sl_exclude"], *removes]))
-        st.session_state["sl_include"] = [p for p in st.session_state["sl_include"] if p not in set(removes)]
-    st.session_state["editor_round"] += 1
-    st.session_state["sl_saved"] = f"Saved {written} relationship(s); removed {len(removes)}."
-
-
-b = st.columns([1, 2, 3])
-if b[0].button("Save", type="primary", key="sl_save"):
-    after = edited.drop(columns=["remove"]).assign(pid=edited.index)
-    try:
-        changes = tracking.tracking_changes(table.assign(pid=table.index), after)  # only what was edited
-    except ValueError as err:
-        st.error(str(err))
-        st.stop()
-    _save(changes, edited.index[edited["remove"].astype(bool)].tolist())
-    st.rerun()
-if b[1].button("Record owners (stage 'to contact')", key="sl_assign", disabled="owner" not in sl):
-    rows = tracking.assignment_rows(sl, people)
-    _save(tracking.tracking_changes(stored, rows), [])
-    st.rerun()
-if msg := st.session_state.pop("sl_saved", None):
-    b[2].success(msg)
-
-# -- export ---------------------------------------------------------------------------------------
-st.subheader("Export")
-export = sl.drop(columns=["pid"])
-x = st.columns(4)
-x[0].download_button("CSV", lambda: views.file_bytes(lambda p: sl_lib.write_csv(export, p), ".csv"),
-                     file_name="shortlist.csv", mime="text/csv", key="sl_csv", on_click="ignore", icon=":material/download:")  # fmt: skip
-x[1].download_button(
-    "XLSX (sheet per member)", lambda: views.file_bytes(lambda p: sl_lib.write_xlsx(export, p, team=team_spec), ".xlsx"),
-    file_name="shortlist.xlsx", key="sl_xlsx", on_click="ignore", icon=":material/download:",
-    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-)  # fmt: skip
-try:
-    from loaders.gephi import write_graph
-except ImportError:
-    write_graph = None
-if write_graph is None:
-    x[2].caption("GraphML/GEXF export needs loaders.gephi.")
-else:
-    nodes, tables = views.subgraph_tables(people, c.edges(V[:2]), sl["pid"].tolist())
-    if "owner" in sl:
-        nodes["owner"] = sl["owner"].to_numpy()
+with tab_export:
+    st.caption("Made from the saved list above, with your edits: owners, stages, notes, last contact, locks.")
+    all_cols = st.checkbox("CSV: add every raw metric", False, key="sl_all_columns")
+    x = st.columns(4)
+    x[0].download_button("CSV", lambda: views.file_bytes(lambda p: write_table(saved, p, all_columns=all_cols), ".csv"),
+                         file_name="shortlist.csv", mime="text/csv", key="sl_csv", on_click="ignore",
+                         icon=":material/download:")  # fmt: skip
+    x[1].download_button(
+        "XLSX (a sheet per owner)", lambda: views.file_bytes(lambda p: write_table(saved, p), ".xlsx"),
+        file_name="shortlist.xlsx", key="sl_xlsx", on_click="ignore", icon=":material/download:",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )  # fmt: skip
     for i, ext in enumerate(("graphml", "gexf")):
         x[2 + i].download_button(
-            f"{ext.upper()} (subgraph)", lambda e=ext: views.file_bytes(write_graph, f".{e}", nodes, tables),
+            f"{ext.upper()} (the list's network)",
+            lambda e=ext: views.file_bytes(lambda p: jobs.export_shortlist(c.store(), p), f".{e}"),
             file_name=f"shortlist.{ext}", mime="application/xml", key=f"sl_{ext}", on_click="ignore",
             icon=":material/download:",
         )  # fmt: skip
+    st.dataframe(export_table(saved).head(20), hide_index=True)

@@ -49,21 +49,23 @@ def test_load_reports_store_detection_and_timings(tmp_path):
 def test_rank_then_shortlist_csv(ranked, tmp_path):
     out = tmp_path / "shortlist.csv"
     p = run("shortlist", "--top", "50", "--out", str(out), data_dir=ranked)
-    assert "wrote 50 people" in p.stdout
-    rows = list(csv.DictReader(out.open()))
+    assert "saved a shortlist of 50 people" in p.stdout and "wrote 50 people" in p.stdout
+    rows = list(csv.DictReader(out.open(encoding="utf-8-sig")))
     assert len(rows) == 50
-    assert list(rows[0])[:3] == ["rank", "handle", "score"]
-    for col in ("followers", "pagerank", "relay_pagerank", "relays_received", "mentions_received",
-                "authority", "hub", "kshell", "reason"):
+    assert list(rows[0])[:3] == ["Rank", "Handle", "Name"]
+    for col in ("Owner", "Stage", "Last contact", "Notes", "Locked", "Why them", "Reach gain", "Score"):
         assert col in rows[0]
-    assert all(r["reason"] for r in rows)
-    assert [int(r["rank"]) for r in rows] == list(range(1, 51))
+    assert all(r["Why them"] for r in rows) and all(r["Reach gain"] for r in rows)
+    assert [int(r["Rank"]) for r in rows] == list(range(1, 51))
+    wide = tmp_path / "wide.csv"
+    run("shortlist", "--show", "--all-columns", "--out", str(wide), data_dir=ranked)
+    assert {"pagerank", "kshell", "pct_pagerank"} <= set(next(csv.DictReader(wide.open(encoding="utf-8-sig"))))
 
 
 def test_shortlist_exclusions_and_includes(ranked, tmp_path):
     first = tmp_path / "a.csv"
     run("shortlist", "--top", "10", "--method", "topk", "--out", str(first), data_dir=ranked)
-    top = [r["handle"] for r in csv.DictReader(first.open())]
+    top = [r["Handle"] for r in csv.DictReader(first.open(encoding="utf-8-sig"))]
     (tmp_path / "excl.txt").write_text(f"# never\n@{top[0]}\n")
     people = run("cypher", "MATCH (p:Person) RETURN p.handle AS h ORDER BY p.score ASC LIMIT 1", "--csv", data_dir=ranked)
     worst = people.stdout.splitlines()[1]
@@ -71,9 +73,60 @@ def test_shortlist_exclusions_and_includes(ranked, tmp_path):
     out = tmp_path / "b.csv"
     p = run("shortlist", "--top", "10", "--method", "topk", "--exclude", str(tmp_path / "excl.txt"),
             "--include", str(tmp_path / "incl.txt"), "--out", str(out), data_dir=ranked)  # fmt: skip
-    handles = [r["handle"] for r in csv.DictReader(out.open())]
+    handles = [r["Handle"] for r in csv.DictReader(out.open(encoding="utf-8-sig"))]
     assert top[0] not in handles and worst in handles and len(handles) == 10
+    assert handles[-1] == worst  # a hand-added person ranks by what they add
     assert "nobody_here" in p.stderr
+
+
+def test_shortlist_bad_requests_are_one_line(ranked, tmp_path):
+    for args, message in [
+        (["--out", str(tmp_path / "x.txt")], "export to .csv, .xlsx, .graphml, .gexf, not '.txt'"),
+        (["--out", str(tmp_path / "missing" / "x.csv")], "does not exist"),
+        (["--min-relevance", "150"], "min_relevance is a percentile from 0 to 100"),
+        (["--team", "ana,ana"], "member names repeat: ana"),
+        (["--top", "50", "--team", "ana", "--capacity", "10"], "the team holds only 1 x 10"),
+    ]:
+        p = run("shortlist", *args, data_dir=ranked, check=False)
+        assert p.returncode == 1 and message in p.stderr and "Traceback" not in p.stderr, (args, p.stderr)
+
+
+def test_track_validates_and_changes_only_what_is_given(ranked):
+    run("shortlist", "--top", "5", "--method", "topk", data_dir=ranked)
+    bad = run("track", "@nobody_at_all", "--stage", "engaged", data_dir=ranked, check=False)
+    assert bad.returncode == 1 and "none of these handles is in the graph" in bad.stderr
+    handle = run("shortlist", "--show", data_dir=ranked).stdout.splitlines()[1].split()[1]
+    p = run("track", handle, "--stage", "married", data_dir=ranked, check=False)
+    assert p.returncode == 1 and "stage: 'married' is not one of" in p.stderr
+    run("track", handle, "--owner", "zoe", "--notes", "met at the expo", data_dir=ranked)
+    run("track", handle, "--stage", "engaged", data_dir=ranked)
+    row = run("cypher", f"MATCH (p:Person {{handle: '{handle}'}}) RETURN p.owner, p.stage, p.notes", "--csv",
+              data_dir=ranked).stdout.splitlines()[1]  # fmt: skip
+    assert row == "zoe,engaged,met at the expo"
+
+
+def test_min_relevance_and_community_cap_hold_for_every_method(ranked):
+    for method in ("set", "degree_discount", "topk"):
+        run("shortlist", "--top", "30", "--method", method, "--min-relevance", "60", "--max-per-community", "7",
+            data_dir=ranked)  # fmt: skip
+        rows = run("cypher", "MATCH (p:Person) WHERE p.sl_rank IS NOT NULL RETURN p.community AS c, p.relevance AS r",
+                   "--csv", data_dir=ranked).stdout.splitlines()[1:]  # fmt: skip
+        communities = [r.split(",")[0] for r in rows]
+        assert len(rows) == 30 and max(communities.count(c) for c in set(communities)) <= 7, method
+    floor = run("cypher", "MATCH (p:Person) WHERE p.relevance IS NOT NULL RETURN p.relevance AS r ORDER BY r",
+                "--max-rows", "100000", "--csv", data_dir=ranked).stdout.splitlines()[1:]  # fmt: skip
+    values = sorted(float(v) for v in floor)
+    cut = values[int(len(values) * 0.6) - 1]
+    picked = [float(r.split(",")[1]) for r in rows]
+    assert min(picked) >= cut * 0.999
+
+
+def test_nobody_eligible_gives_an_empty_list_and_a_reason(ranked, tmp_path):
+    everyone = run("cypher", "MATCH (p:Person) RETURN p.handle", "--csv", "--max-rows", "100000",
+                   data_dir=ranked).stdout.splitlines()[1:]  # fmt: skip
+    (tmp_path / "all.txt").write_text("\n".join(everyone))
+    p = run("shortlist", "--top", "10", "--exclude", str(tmp_path / "all.txt"), data_dir=ranked)
+    assert "saved a shortlist of 0 people" in p.stdout and "nobody is eligible" in p.stderr
 
 
 def test_cypher_table_csv_params_and_refusal(ranked):

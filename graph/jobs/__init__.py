@@ -11,6 +11,7 @@ from graph.jobs.ranking import RankResult, rank, scored_people, topic_shares_for
 from graph.jobs.shortlist import (
     EXPORT_SUFFIXES,
     ShortlistResult,
+    add_to_shortlist,
     build_shortlist,
     export_shortlist,
     saved_shortlist,
@@ -28,6 +29,7 @@ __all__ = [
     "ShortlistResult",
     "saved_shortlist",
     "track",
+    "add_to_shortlist",
     "export_shortlist",
     "EXPORT_SUFFIXES",
 ]

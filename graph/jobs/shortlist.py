@@ -28,6 +28,7 @@ __all__ = [
     "build_shortlist",
     "saved_shortlist",
     "track",
+    "add_to_shortlist",
     "export_shortlist",
     "EXPORT_SUFFIXES",
 ]
@@ -123,6 +124,13 @@ def track(store: Store, pids: Iterable[str], changes: Mapping[str, object], *, b
     """Apply a hand edit (owner, stage, notes, last contact, lock, remove/restore) to ``pids``;
     returns how many people were written."""
     rows = saved.edit_rows(scored_people(store), pids, changes, by=by)
+    return store.write_shortlist(rows) if len(rows) else 0
+
+
+def add_to_shortlist(store: Store, pids: Iterable[str], *, by: str = "") -> int:
+    """Put people on the shared list by hand (locked, at the end; see
+    :func:`graph.shortlist.saved.add_rows`); returns how many were written."""
+    rows = saved.add_rows(scored_people(store), pids, by=by)
     return store.write_shortlist(rows) if len(rows) else 0
 
 

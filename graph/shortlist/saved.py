@@ -20,7 +20,7 @@ from graph.errors import UsageError
 from graph.model import TRACKING_COLUMNS
 from graph.shortlist.tracking import normalize_tracking
 
-__all__ = ["list_rows", "saved_list", "removed_list", "stale", "edit_rows", "STALE_DAYS"]
+__all__ = ["list_rows", "add_rows", "saved_list", "removed_list", "stale", "edit_rows", "STALE_DAYS"]
 
 #: "How long since you contacted them": the default of the stale view, in days.
 STALE_DAYS = 30
@@ -84,6 +84,35 @@ def list_rows(
         off["sl_gain"] = np.nan
         off["owner"] = _text_or_none(stored_owner.reindex(gone).tolist()) if len(stored_owner) else None
         rows = pd.concat([rows, off], ignore_index=True)
+    return rows
+
+
+def add_rows(people: pd.DataFrame, pids: Iterable[str], *, by: str = "", now: str | None = None) -> pd.DataFrame:
+    """Rows that put people on the list by hand: at the end, locked (so a rebuild keeps
+    them, where their rank then says what they add), restored if they were removed.
+    People already on the list are only locked.
+
+    >>> p = pd.DataFrame({"pid": ["a", "b", "c"], "sl_rank": [1.0, None, None], "removed": [None, True, None],
+    ...                   "sl_method": ["set", None, None]})
+    >>> add_rows(p, ["a", "b", "c"], by="kim", now="T")[["pid", "sl_rank", "sl_method", "locked", "removed"]].values.tolist()
+    [['a', 1, 'set', True, False], ['b', 2, 'added', True, False], ['c', 3, 'added', True, False]]
+    """
+    pids = list(dict.fromkeys(pids))
+    if missing := sorted(set(pids) - set(people["pid"])):
+        raise UsageError(f"not in the graph: {', '.join(missing[:10])}")
+    current = people.set_index("pid").reindex(pids)
+    ranks = current["sl_rank"] if "sl_rank" in current else pd.Series(np.nan, index=current.index)
+    on = ranks.notna().to_numpy()
+    everyone = people["sl_rank"] if "sl_rank" in people else pd.Series(dtype=float)
+    top = int(np.nanmax(everyone.to_numpy(dtype=float))) if everyone.notna().any() else 0
+    new_rank = top + np.cumsum(~on)
+    rows = pd.DataFrame({"pid": pids, "locked": True, "removed": False, "removed_by": None, "removed_at": None})
+    rows["sl_rank"] = pd.array(np.where(on, ranks.fillna(0).to_numpy(), new_rank).astype(int), dtype="Int64")
+    stamp = now or _now()
+    for col, fresh in (("sl_method", "added"), ("sl_reason", f"added by hand{f' by {by}' if by else ''}"),
+                       ("sl_built_at", stamp)):  # fmt: skip
+        kept = _text_or_none(current[col]) if col in current else [None] * len(pids)
+        rows[col] = [k if o else fresh for k, o in zip(kept, on, strict=True)]
     return rows
 
 

@@ -53,7 +53,7 @@ def test_filter_by_community_and_metric(app):
     assert 0 < len(narrower) < len(ids)
 
 
-def test_search_ego_network_and_add_to_shortlist(app):
+def test_search_ego_network_and_add_to_shortlist(app, data_dir):
     top_pid = app.session_state["selected"]
     handle = top_pid.split(":", 1)[1]
     app.text_input(key="ex_search").input(handle[:5]).run()
@@ -68,8 +68,17 @@ def test_search_ego_network_and_add_to_shortlist(app):
     app.radio(key="ex_hops").set_value(2).run()
     assert len(drawn_ids(network_html(app))) >= len(ego)
     app.button(key="ex_add").click().run()
-    assert app.session_state["sl_include"] == [top_pid]
+    assert not app.exception
     assert app.button(key="ex_add").label == "Added ✓"
+    import streamlit as st
+
+    from graph.jobs import saved_shortlist
+    from graph.stores.embedded import EmbeddedStore
+
+    st.cache_resource.clear()  # close the app's store handle; this process opens it again
+    with EmbeddedStore(data_dir) as store:
+        on = saved_shortlist(store)
+    assert on["pid"].tolist() == [top_pid] and bool(on["locked"].iloc[0])
 
 
 def test_person_panel(app):

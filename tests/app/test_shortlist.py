@@ -1,13 +1,25 @@
-"""Shortlist page: build (top-k and set), team split, hand edits, tracking stored in the graph."""
+"""Shortlist page: one shared list kept in the graph — build, edit, lock, remove, restore,
+stale view, team split and exports; the same list as the CLI and across sessions."""
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+from pathlib import Path
 
-def build(at, *, method="topk", top=40, team="ana, ben", capacity=25):
+import pandas as pd
+import streamlit as st
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def build(at, *, method="topk", top=40, team="ana, ben", capacity=25, maxpc=0):
     at.radio(key="sl_method").set_value(method)
     at.number_input(key="sl_top").set_value(top)
     at.text_input(key="sl_team").input(team)
     at.number_input(key="sl_capacity").set_value(capacity)
+    at.number_input(key="sl_maxpc").set_value(maxpc)
     at.button(key="sl_build").click().run()
     assert not at.exception, [e.value for e in at.exception]
     return at
@@ -17,61 +29,120 @@ def picks_table(at):
     return next(f.value for f in at.dataframe if "remove" in f.value.columns)
 
 
+def stored(data_dir):
+    """The saved list as another process would read it."""
+    from graph.jobs import saved_shortlist
+    from graph.stores.embedded import EmbeddedStore
+
+    st.cache_resource.clear()  # the app's store handle
+    with EmbeddedStore(data_dir) as store:
+        return saved_shortlist(store)
+
+
+def cli(data_dir, *args):
+    env = {k: v for k, v in os.environ.items() if not k.startswith("NEO4J_")}
+    st.cache_resource.clear()
+    p = subprocess.run([sys.executable, "-m", "graph", "--data-dir", str(data_dir), *args],
+                       capture_output=True, text=True, env=env, cwd=ROOT, timeout=600)  # fmt: skip
+    assert p.returncode == 0, p.stderr
+    return p
+
+
 def test_prompt_before_build(app, switch):
     at = switch(app, "shortlist")
-    assert any("Build shortlist" in i.value for i in at.info)
+    assert any("No shortlist yet" in i.value for i in at.info)
 
 
-def test_topk_with_team_split(app, switch):
+def test_topk_with_team_split_is_saved(app, switch, data_dir):
     at = build(switch(app, "shortlist"))
     assert not at.error
     figures = {m.label: m.value for m in at.metric}
-    assert figures["Picks"] == "40"
+    assert figures["People"] == "40" and figures["Owners"] == "2"
     table = picks_table(at)
     assert len(table) == 40 and table["rank"].tolist() == list(range(1, 41))
-    assert set(table["owner"]) == {"ana", "ben"}
-    assert table["owner"].value_counts().max() <= 25
-    summary = next(f.value for f in at.dataframe if "picks" in f.value.columns)
-    assert summary["picks"].sum() == 40
+    assert set(table["owner"]) == {"ana", "ben"} and table["owner"].value_counts().max() <= 25
+    assert (table["why"].str.len() > 0).all() and table[["owner", "notes"]].notna().all().all()
+    summary = next(f.value for f in at.dataframe if "People" in f.value.columns)
+    assert summary["People"].sum() == 40
     labels = {b.label for b in at.get("download_button")}
-    assert {"CSV", "XLSX (sheet per member)", "GRAPHML (subgraph)", "GEXF (subgraph)"} <= labels
+    assert {"CSV", "XLSX (a sheet per owner)", "GRAPHML (the list's network)", "GEXF (the list's network)"} <= labels
+    assert stored(data_dir)["pid"].tolist() == table.index.tolist()
 
 
-def test_set_method_shows_marginal_gains(app, switch):
+def test_set_method_shows_reach_gains(app, switch):
     at = build(switch(app, "shortlist"), method="set", top=30, team="2", capacity=20)
     table = picks_table(at)
-    assert len(table) == 30
-    assert table["marginal_gain"].notna().all() and (table["marginal_gain"] > 0).all()
-    assert table["reason"].str.len().gt(0).all()
-    assert "Expected reach" in {m.label for m in at.metric}
+    assert len(table) == 30 and table["gain"].notna().all() and (table["gain"] > 0).all()
 
 
-def test_added_person_is_picked_and_capacity_error(app, switch):
-    people_by_score = app.session_state["selected"]  # best score; add someone far down instead
+def test_added_person_is_kept_and_capacity_error(app, switch, data_dir):
     app.text_input(key="ex_search").input("a").run()
     options = app.selectbox(key="ex_person_a").options  # labels: "@handle"
     low = "x:" + options[-1].removeprefix("@")
-    assert low != people_by_score
     app.selectbox(key="ex_person_a").select(low).run()
     app.button(key="ex_add").click().run()
+    assert not app.exception
     at = build(switch(app, "shortlist"), top=10, team="ana", capacity=10)
-    assert low in picks_table(at).index
+    table = picks_table(at)
+    assert low in table.index and bool(table.loc[low, "locked"])
+    assert table.index[-1] == low  # a hand-added person ranks by what they add, not first
     at = build(at, top=30, team="ana", capacity=10)
     assert any("Could not build the shortlist" in e.value for e in at.error)
 
 
-def test_record_owners_is_stored_in_the_graph(app, switch):
-    at = build(switch(app, "shortlist"), top=12, team="ana, ben", capacity=6)
-    at.button(key="sl_assign").click().run()
-    assert not at.exception
-    assert any("Saved 12 relationship(s)" in s.value for s in at.success)
+def test_edits_persist_for_everyone_and_in_exports(app, switch, data_dir, tmp_path):
+    at = build(switch(app, "shortlist"), top=20, team="ana, ben, caro", capacity=10)
+    key = f"sl_editor_{at.session_state['editor_round']}"
     table = picks_table(at)
-    assert (table["stage"] == "to contact").all()
-    at = switch(at, "cypher")
-    at.text_area(key="cy_query").input(
-        "MATCH (p:Person) WHERE p.stage = 'to contact' RETURN p.owner AS owner, count(*) AS n ORDER BY owner"
-    )
-    at.text_area(key="cy_params").input("{}")
-    at.button(key="cy_run").click().run()
-    result = at.dataframe[0].value
-    assert result.set_index("owner")["n"].to_dict() == {"ana": 6, "ben": 6}
+    first, second, third = table.index[:3]
+    at.session_state[key] = {"edited_rows": {0: {"owner": "dan", "stage": "engaged"}, 1: {"remove": True},
+                                             2: {"locked": True}},
+                             "added_rows": [], "deleted_rows": []}  # fmt: skip
+    at.button(key="sl_save").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert any("Saved" in i.value and "removed 1" in i.value for i in at.info)
+    after = picks_table(at)
+    assert after.loc[first, "owner"] == "dan" and second not in after.index and bool(after.loc[third, "locked"])
+    # another process (the CLI) reads the same list and exports it with the edits
+    out = tmp_path / "list.csv"
+    shown = cli(data_dir, "shortlist", "--show", "--out", str(out)).stdout
+    assert "dan" in shown and second.split(":", 1)[1] not in shown
+    csv = pd.read_csv(out, encoding="utf-8-sig", keep_default_na=False)
+    assert csv.loc[csv["Handle"] == first.split(":", 1)[1], "Owner"].tolist() == ["dan"]
+    assert len(csv) == 19
+    xlsx = tmp_path / "list.xlsx"
+    cli(data_dir, "shortlist", "--show", "--out", str(xlsx))
+    assert "dan" in pd.ExcelFile(xlsx).sheet_names
+    # a rebuild keeps the lock and dan's ownership, and keeps the removed person off
+    cli(data_dir, "shortlist", "--top", "20", "--method", "topk", "--team", "ana,ben,caro", "--capacity", "10")
+    again = stored(data_dir).set_index("pid")
+    assert again.loc[first, "owner"] == "dan" and bool(again.loc[third, "locked"]) and second not in again.index
+    # a new session sees the same list
+    from streamlit.testing.v1 import AppTest
+
+    fresh = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    fresh.run()
+    fresh.switch_page("app_pages/shortlist.py").run()
+    assert picks_table(fresh).index.tolist() == again.index.tolist()
+
+
+def test_app_and_cli_build_the_same_list(app, switch, data_dir):
+    at = build(switch(app, "shortlist"), method="set", top=25, team="ana, ben", capacity=20, maxpc=8)
+    from_app = picks_table(at).index.tolist()
+    cli(data_dir, "shortlist", "--top", "25", "--method", "set", "--team", "ana,ben", "--capacity", "20",
+        "--max-per-community", "8")  # fmt: skip
+    assert stored(data_dir)["pid"].tolist() == from_app
+
+
+def test_restore_and_stale_view(app, switch, data_dir):
+    at = build(switch(app, "shortlist"), top=8, team="ana", capacity=10)
+    victim = picks_table(at).index[0]
+    cli(data_dir, "track", victim, "--remove", "--by", "ana")
+    cli(data_dir, "track", picks_table(at).index[1], "--last-contact", "today")
+    at = switch(at, "shortlist")
+    assert victim not in picks_table(at).index
+    stale = next(f.value for f in at.dataframe if "days since" in f.value.columns)
+    assert len(stale) == 6  # 7 left, one contacted today
+    at.multiselect(key="sl_restore").select(victim).run()
+    at.button(key="sl_restore_go").click().run()
+    assert victim in picks_table(at).index
