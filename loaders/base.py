@@ -15,6 +15,7 @@ from typing import IO
 import pandas as pd
 
 from graph.model import TABLE_DTYPES, GraphBatch, LoadError
+from loaders.extras import EXTRA_COLUMNS, replies_of, set_replies
 
 __all__ = [
     "open_text",
@@ -228,6 +229,9 @@ def _typed(df: pd.DataFrame, table: str) -> pd.DataFrame:
             out[c] = df[c].astype(t)
         else:
             out[c] = pd.Series(None, index=df.index, dtype=t)
+    for c, t in EXTRA_COLUMNS.get(table, {}).items():  # kept only when a loader filled them
+        if c in df:
+            out[c] = df[c].astype(t)
     return out.reset_index(drop=True)
 
 
@@ -238,7 +242,8 @@ def finish_batch(batch: GraphBatch, notes: Iterable[str] = ()) -> GraphBatch:
     batch.notes.extend(notes)
     for t in batch.TABLES:
         setattr(batch, t, _typed(getattr(batch, t), t))
-    for t in ("follows", "relays", "mentions"):
+    set_replies(batch, replies_of(batch))
+    for t in ("follows", "relays", "mentions", "replies"):
         df = getattr(batch, t)
         loops = df["source"] == df["target"]
         if loops.any():
@@ -268,9 +273,10 @@ def _sum_duplicates(df: pd.DataFrame, table: str, notes: list[str]) -> pd.DataFr
     if not df.duplicated(["source", "target"]).any():
         return df
     n = int(df.duplicated(["source", "target"]).sum())
-    notes.append(f"summed {n:,} repeated {table} pair(s)")
+    if table != "replies":  # one row per reply post: summing them is the normal case
+        notes.append(f"summed {n:,} repeated {table} pair(s)")
     agg: dict[str, str] = {"count": "sum"}
-    if table == "relays":
+    if table in ("relays", "replies"):
         agg.update(first_at="min", last_at="max")
     return df.groupby(["source", "target"], as_index=False, sort=False).agg(agg)
 
@@ -287,6 +293,8 @@ def _people_with_referenced(batch: GraphBatch) -> pd.DataFrame:
             batch.relays["target"],
             batch.mentions["source"],
             batch.mentions["target"],
+            batch.replies["source"],  # type: ignore[attr-defined]
+            batch.replies["target"],  # type: ignore[attr-defined]
         ],
         ignore_index=True,
     )
