@@ -92,8 +92,8 @@ class _Archive:
 
     def need_owner(self, w: Where) -> None:
         if self.owner is None:
-            raise w.error("the archive owner is unknown: data/account.js (or data/js/user_details.js) is "
-                          "missing; load the whole archive (zip or folder) or put it next to this file")  # fmt: skip
+            raise w.error("the archive owner is unknown: data/account.js is missing (data/js/user_details.js in "
+                          "2012-2018 archives); load the whole archive (zip or folder) or put it next to this file")  # fmt: skip
 
     def read(self, role: str, records: Iterator[tuple[int, Any]], shown: str, progress: Any) -> None:
         w = Where(shown)
