@@ -146,6 +146,11 @@ def guess_platform(obj: Any) -> str | None:
     if not isinstance(obj, dict):
         return None
     keys = obj.keys()
+    if "@context" in keys:
+        from loaders.mastodon_export import is_activitypub
+
+        if is_activitypub(obj):
+            return "mastodon"
     if {"follower", "following", "tweet", "account", "profile"} & keys and _archive_item(obj):
         return "x-archive"
     if _is_bluesky(obj):
@@ -173,7 +178,7 @@ def _archive_item(obj: dict) -> bool:
 
 
 def _is_bluesky(obj: dict) -> bool:
-    t = obj.get("$type")
+    t = obj.get("$type", obj.get("py_type"))  # py_type: an atproto SDK model dump
     if isinstance(t, str) and t.startswith("app.bsky"):
         return True
     if isinstance(obj.get("did"), str) and obj["did"].startswith("did:"):
