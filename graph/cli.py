@@ -370,11 +370,14 @@ def export(obj: Ctx, out, shortlist_csv) -> None:
 
 @main.command()
 def formats() -> None:
-    """List the file formats `load` reads."""
+    """List the file formats `load` reads, and what each reads and drops."""
     from loaders.registry import FORMATS
 
     for f in FORMATS.values():
         click.echo(f"{f.name:<10} {f.description}")
+        for label, text in (("reads", f.reads), ("drops", f.drops)):
+            if text:
+                click.echo(f"{'':<10}   {label}: {text}")
 
 
 if __name__ == "__main__":  # pragma: no cover
