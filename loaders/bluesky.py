@@ -35,8 +35,8 @@ from pathlib import Path
 from typing import Any
 
 from graph.model import GraphBatch
-from loaders.base import finish_batch
 from loaders.atproto_dump import is_sdk_dump, to_lexicon_json
+from loaders.base import finish_batch
 from loaders.extras import clean_extra
 from loaders.jsonio import JSON_SUFFIXES, expand_paths, iter_json, iter_json_file
 from loaders.records import Collected, Where, counted, mixed_platform_error

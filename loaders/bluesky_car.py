@@ -25,7 +25,7 @@ CarRecord = tuple[str, str, str, Any]  # did, collection, rkey, record (or None 
 def is_car(head: bytes) -> bool:
     """A CARv1 header: a varint length, then a DAG-CBOR map with ``roots`` and ``version``.
 
-    >>> is_car(bytes.fromhex("3aa265726f6f747381d82a"))
+    >>> is_car(bytes.fromhex("3aa265726f6f747381d82a5825000171122047a7"))  # a real export's first bytes
     True
     >>> is_car(b'{"roots": 1}')
     False

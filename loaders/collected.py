@@ -21,7 +21,6 @@ from loaders.extras import ENGAGEMENT, set_replies
 __all__ = ["Collected"]
 
 
-
 @dataclass
 class Collected:
     """Rows of one load, keyed by native account references (see module doc)."""

@@ -71,7 +71,9 @@ def set_replies(batch: GraphBatch, df: pd.DataFrame | None) -> GraphBatch:
     df = _empty_replies() if df is None else df
     out = pd.DataFrame(index=df.index)
     for c, t in REPLY_DTYPES.items():
-        out[c] = df[c].astype(t) if c in df else pd.Series(1 if c == "count" else None, index=df.index).astype(t)
+        out[c] = (
+            df[c].astype(t) if c in df else pd.Series(1 if c == "count" else None, index=df.index).astype(t)
+        )
     batch.replies = out.reset_index(drop=True)  # type: ignore[attr-defined]
     return batch
 

@@ -58,7 +58,9 @@ METRICS = {m.lower() for m in SCORE_COLUMNS} | {
 }  # fmt: skip
 
 
-def graph_to_batch(G: Any, shown: str, default_kind: str, platform: str, *, undirected: bool = False) -> GraphBatch:
+def graph_to_batch(
+    G: Any, shown: str, default_kind: str, platform: str, *, undirected: bool = False
+) -> GraphBatch:
     """People and edges of ``G`` (edges in ``G``'s order, direction as listed)."""
     if G.number_of_nodes() == 0:
         raise LoadError("the graph has no nodes", path=shown)
@@ -74,7 +76,11 @@ def graph_to_batch(G: Any, shown: str, default_kind: str, platform: str, *, undi
     for u, v, data in G.edges(data=True):
         k = _edge_kind(u, v, data, shown, default_kind)
         edges[k].append((pid_of[u], pid_of[v], _count(u, v, data, shown)))
-        dropped.update(f"edge {a}" for a in data if a.lower() not in ("type", "kind", "label", "count", "weight", "id", "key"))
+        dropped.update(
+            f"edge {a}"
+            for a in data
+            if a.lower() not in ("type", "kind", "label", "count", "weight", "id", "key")
+        )
     b = GraphBatch(sources=[shown])
     b.people = pd.DataFrame(rows)
     b.follows = pd.DataFrame([e[:2] for e in edges["follows"]], columns=["source", "target"])
@@ -84,15 +90,21 @@ def graph_to_batch(G: Any, shown: str, default_kind: str, platform: str, *, undi
     return finish_batch(b)
 
 
-def _notes(shown: str, people: pd.DataFrame, dropped: Counter, blank: int, undirected: bool, m: int) -> list[str]:
+def _notes(
+    shown: str, people: pd.DataFrame, dropped: Counter, blank: int, undirected: bool, m: int
+) -> list[str]:
     notes = []
     if undirected:
-        notes.append(f"{shown}: the graph is undirected; each of its {m:,} edges was read as listed, source → target")
+        notes.append(
+            f"{shown}: the graph is undirected; each of its {m:,} edges was read as listed, source → target"
+        )
     if blank:
         notes.append(f"{shown}: {blank:,} node(s) with a blank label, keyed by their node id")
     kept = extra_count(people)
     if kept:
-        notes.append(f"{shown}: kept as extra person properties: " + ", ".join(f"{k} ({n:,})" for k, n in kept.items()))
+        notes.append(
+            f"{shown}: kept as extra person properties: " + ", ".join(f"{k} ({n:,})" for k, n in kept.items())
+        )
     if dropped:
         notes.append(f"{shown}: dropped (drawing, layout, metrics recomputed by rank, edge attributes): "
                      + ", ".join(f"{k} ({n:,})" for k, n in sorted(dropped.items())))  # fmt: skip
@@ -116,7 +128,9 @@ def _person(node: Any, data: dict, shown: str, platform: str, dropped: Counter) 
             handle = data.get("handle") or (label if label not in (None, text) else text)
             handle = normalize_handle(str(handle))
             if not handle or not plat:
-                raise LoadError("has an empty handle (and an empty node id)", path=shown, field=f"{where}.handle")
+                raise LoadError(
+                    "has an empty handle (and an empty node id)", path=shown, field=f"{where}.handle"
+                )
             pid = f"{plat}:{handle}"
     plat, _, handle = pid.partition(":")
     row: dict = {"pid": pid, "platform": plat, "handle": handle}

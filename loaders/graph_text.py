@@ -92,7 +92,9 @@ def parse_gdf(lines: Iterable[str], *, path: str = "<input>") -> tuple[Any, bool
             columns = _columns(line.split(">", 1)[1], path, lineno)
             first = columns[0][0].lower()
             want = "name" if section == "nodedef" else "node1"
-            if first != want or (section == "edgedef" and (len(columns) < 2 or columns[1][0].lower() != "node2")):
+            if first != want or (
+                section == "edgedef" and (len(columns) < 2 or columns[1][0].lower() != "node2")
+            ):
                 raise LoadError(f"{section}> must start with {want}" + (", node2" if section == "edgedef" else ""),
                                 path=path, line=lineno, field=columns[0][0])  # fmt: skip
             continue

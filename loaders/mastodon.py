@@ -38,8 +38,7 @@ from typing import Any
 from urllib.parse import urlparse
 
 from graph.model import GraphBatch, LoadError
-from loaders.base import finish_batch
-from loaders.base import open_binary
+from loaders.base import finish_batch, open_binary
 from loaders.extras import clean_extra
 from loaders.jsonio import JSON_SUFFIXES, expand_paths, iter_json, iter_json_file
 from loaders.mastodon_export import ActivityPubReader, csv_text, is_activitypub, read_follows_csv

@@ -201,7 +201,9 @@ def read_follows_csv(c: Collected, text: str, path: str, owner: str | None, role
     w = Where(path, 1)
     header = [h.strip().lower() for h in next(rows, [])]
     if not header or header[0] != _CSV_HEADER:
-        raise w.error("expected Mastodon's follows export (first column 'Account address')", "Account address")
+        raise w.error(
+            "expected Mastodon's follows export (first column 'Account address')", "Account address"
+        )
     if owner is None:
         raise w.error(f"whose {role} are these? Name the file <user@instance>.{role}.csv or put the archive's "
                       "actor.json next to it")  # fmt: skip

@@ -83,7 +83,9 @@ def read_nodexl(
         wb.close()
     batch = graph_to_batch(G, shown, kind, platform or "x", undirected=directed == "undirected")
     if skipped:
-        batch.notes.append(f"{shown}: skipped {skipped:,} 'Tweet' row(s) (a post, not an edge between people)")
+        batch.notes.append(
+            f"{shown}: skipped {skipped:,} 'Tweet' row(s) (a post, not an edge between people)"
+        )
     if progress:
         progress(G.number_of_nodes() + G.number_of_edges())
     return batch
@@ -103,7 +105,7 @@ def _rows(ws: Any, first: str, shown: str) -> tuple[int, list[str], Any]:
 def _table(ws: Any, first: str, shown: str) -> list[tuple[Any, dict]]:
     header_line, header, rows = _rows(ws, first, shown)
     out = []
-    for i, row in enumerate(rows, start=header_line + 1):
+    for row in rows:
         if not row or row[0] in (None, ""):
             continue
         attrs = {h: v for h, v in zip(header[1:], row[1:], strict=False) if h and v not in (None, "")}
@@ -114,7 +116,9 @@ def _table(ws: Any, first: str, shown: str) -> list[tuple[Any, dict]]:
 def _edges(ws: Any, shown: str) -> list[tuple[int, str, str, dict]]:
     header_line, header, rows = _rows(ws, "Vertex 1", shown)
     if len(header) < 2 or header[1] != "Vertex 2":
-        raise LoadError("the second column must be 'Vertex 2'", path=shown, line=header_line, field="Vertex 2")
+        raise LoadError(
+            "the second column must be 'Vertex 2'", path=shown, line=header_line, field="Vertex 2"
+        )
     out = []
     for i, row in enumerate(rows, start=header_line + 1):
         if not row or all(v in (None, "") for v in row[:2]):
@@ -122,7 +126,9 @@ def _edges(ws: Any, shown: str) -> list[tuple[int, str, str, dict]]:
         if row[0] in (None, "") or len(row) < 2 or row[1] in (None, ""):
             raise LoadError("an edge needs both Vertex 1 and Vertex 2", path=shown, line=i,
                             field="Vertex 1" if row[0] in (None, "") else "Vertex 2")  # fmt: skip
-        attrs = {h: v for h, v in zip(header[2:], row[2:], strict=False) if h in ("Relationship", "Edge Weight")}
+        attrs = {
+            h: v for h, v in zip(header[2:], row[2:], strict=False) if h in ("Relationship", "Edge Weight")
+        }
         out.append((i, str(row[0]), str(row[1]), attrs))
     return out
 

@@ -94,7 +94,9 @@ def _row(archive: Any, r: dict[str, str], w: Where) -> None:
     post_id = f"x:{tid}"
     reply_to = w.num_id(r, "in_reply_to_status_id", "", required=False)
     tags = list(dict.fromkeys("#" + t.lower() for t in _TAG.findall(text)))
-    c.post(post_id, owner, at, tags, text, extra=clean_extra({"reply_to": f"x:{reply_to}" if reply_to else None}))
+    c.post(
+        post_id, owner, at, tags, text, extra=clean_extra({"reply_to": f"x:{reply_to}" if reply_to else None})
+    )
     archive.counts["tweets"] += 1
     target = w.num_id(r, "in_reply_to_user_id", "", required=False)
     if target is not None and text.lstrip().startswith("@") and names:

@@ -6,8 +6,6 @@ import re
 import shutil
 from pathlib import Path
 
-import pytest
-
 from loaders.bluesky import read_bluesky
 from loaders.extras import replies_of
 from loaders.mastodon import read_mastodon
@@ -79,11 +77,17 @@ def test_bluesky_car_export_with_exact_counts():
     did = blocks[header["roots"][0]]["did"]
     recs = [v for v in blocks.values() if isinstance(v, dict) and isinstance(v.get("$type"), str)]
     by = lambda t: [r for r in recs if r["$type"] == t]  # noqa: E731
-    posts, reposts, follows = by("app.bsky.feed.post"), by("app.bsky.feed.repost"), by("app.bsky.graph.follow")
+    posts, reposts, follows = (
+        by("app.bsky.feed.post"),
+        by("app.bsky.feed.repost"),
+        by("app.bsky.graph.follow"),
+    )
     quotes = [p for p in posts if "app.bsky.feed.post" in str((p.get("embed") or {}).get("record", {}))]
     mentions = 0
     for p in posts:
-        targets = {f["did"] for fc in p.get("facets", []) for f in fc["features"] if f["$type"].endswith("#mention")}
+        targets = {
+            f["did"] for fc in p.get("facets", []) for f in fc["features"] if f["$type"].endswith("#mention")
+        }
         parent = (p.get("reply") or {}).get("parent", {}).get("uri", "")
         if parent and parent.split("/")[2] != did:
             targets.add(parent.split("/")[2])
@@ -105,7 +109,11 @@ def test_atproto_author_feed_dump_keeps_quotes_mentions_and_times():
     feed = json.loads(path.read_text())["feed"]
     posts = {i["post"]["uri"]: i["post"] for i in feed}
     reposts = [i for i in feed if (i.get("reason") or {}).get("py_type", "").endswith("#reasonRepost")]
-    quotes = [p for p in posts.values() if (p["record"].get("embed") or {}).get("py_type", "").startswith("app.bsky.embed.record")]
+    quotes = [
+        p
+        for p in posts.values()
+        if (p["record"].get("embed") or {}).get("py_type", "").startswith("app.bsky.embed.record")
+    ]
     b = read_bluesky([path])
     own = b.posts[b.posts.post_id.isin([f"bluesky:{u}" for u in posts])]
     assert len(own) == len(posts)
@@ -156,9 +164,16 @@ def test_old_twarc_reply_that_mentions_its_target_counts_once():
     b = read_twarc([path])
     assert dict(zip(zip(b.mentions.source, b.mentions.target), b.mentions["count"])) == expected
     assert int(replies_of(b)["count"].sum()) == sum(
-        1 for t in page["data"] if t.get("in_reply_to_user_id") and t["in_reply_to_user_id"] != t["author_id"]
+        1
+        for t in page["data"]
+        if t.get("in_reply_to_user_id")
+        and t["in_reply_to_user_id"] != t["author_id"]
         and not any(r["type"] == "retweeted" for r in t.get("referenced_tweets", []))
     )
-    data = [t for t in page["data"] if "public_metrics" in t and not any(r["type"] == "retweeted" for r in t.get("referenced_tweets", []))]
+    data = [
+        t
+        for t in page["data"]
+        if "public_metrics" in t and not any(r["type"] == "retweeted" for r in t.get("referenced_tweets", []))
+    ]
     own = b.posts.set_index("post_id")
     assert all(own.loc[f"x:{t['id']}", "likes"] == t["public_metrics"]["like_count"] for t in data)

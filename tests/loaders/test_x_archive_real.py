@@ -21,7 +21,6 @@ def ytd(path: Path) -> list:
     return json.loads(text[text.index("=") + 1 :].strip().rstrip(";"))
 
 
-
 def mention_total(posts, owner: str) -> int:
     """Per post, the distinct accounts it mentions or replies to (not the author): summed."""
     total = 0
@@ -47,13 +46,20 @@ def test_deleted_account_mentions_load_with_exact_counts(deleted):
     owner = ytd(DELETED / "data" / "account.js")[0]["account"]["username"].lower()
     own = [t for t in tweets if not t["full_text"].startswith("RT @")]
     rts = [t for t in tweets if t["full_text"].startswith("RT @")]
-    gone = {m["screen_name"].lower() for t in tweets for m in t["entities"]["user_mentions"] if m["id_str"] == "-1"}
+    gone = {
+        m["screen_name"].lower()
+        for t in tweets
+        for m in t["entities"]["user_mentions"]
+        if m["id_str"] == "-1"
+    }
     assert gone  # the fixture has them: the file used to be refused whole
     b = deleted
     assert len(b.posts) == len(own)
     assert count_from(b.mentions, f"x:{owner}") == mention_total(own, owner)
     assert int(b.relays["count"].sum()) == len(rts)
-    assert len(b.follows) == len(ytd(DELETED / "data" / "follower.js")) + len(ytd(DELETED / "data" / "following.js"))
+    assert len(b.follows) == len(ytd(DELETED / "data" / "follower.js")) + len(
+        ytd(DELETED / "data" / "following.js")
+    )
     pids = set(b.people.pid)
     assert {f"x:{n}" for n in gone} <= pids  # kept by @name
     assert any("deleted accounts (X writes id -1)" in n for n in b.notes)
@@ -63,13 +69,19 @@ def test_deleted_account_mentions_load_with_exact_counts(deleted):
 
 
 def test_engagement_counts_are_kept(deleted):
-    tweets = [t["tweet"] for t in ytd(DELETED / "data" / "tweets.js") if not t["tweet"]["full_text"].startswith("RT @")]
+    tweets = [
+        t["tweet"]
+        for t in ytd(DELETED / "data" / "tweets.js")
+        if not t["tweet"]["full_text"].startswith("RT @")
+    ]
     assert int(deleted.posts["likes"].sum()) == sum(int(t["favorite_count"]) for t in tweets)
     assert int(deleted.posts["reposts"].sum()) == sum(int(t["retweet_count"]) for t in tweets)
 
 
 def test_mentions_inside_retweeted_text_go_to_the_original_author(deleted):
-    tweets = [t["tweet"] for t in ytd(DELETED / "data" / "tweets.js") if t["tweet"]["full_text"].startswith("RT @")]
+    tweets = [
+        t["tweet"] for t in ytd(DELETED / "data" / "tweets.js") if t["tweet"]["full_text"].startswith("RT @")
+    ]
     expected = {}
     for t in tweets:
         author = re.match(r"RT @(\w+):", t["full_text"])[1].lower()
@@ -94,7 +106,10 @@ def test_grailbird_monthly_files_with_exact_counts():
     assert len(b.relayed) == len(rts) and set(b.relayed.kind) == {"retweet"}
     assert count_from(b.mentions, f"x:{owner}") == mention_total(own, owner)
     by_author = sum(
-        len({m["screen_name"].lower() for m in o["entities"]["user_mentions"]} - {o["user"]["screen_name"].lower()})
+        len(
+            {m["screen_name"].lower() for m in o["entities"]["user_mentions"]}
+            - {o["user"]["screen_name"].lower()}
+        )
         for o in originals.values()
     )
     assert int(b.mentions["count"].sum()) - count_from(b.mentions, f"x:{owner}") == by_author

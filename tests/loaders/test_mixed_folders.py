@@ -1,0 +1,42 @@
+"""A folder of mixed exports (issue #13 item 5) loads like its files one by one."""
+
+import shutil
+from pathlib import Path
+
+from loaders.merge import merge_batches
+from loaders.registry import read_paths
+
+FIX = Path(__file__).parents[1] / "fixtures"
+FILES = [
+    FIX / "twarc" / "search.jsonl",
+    FIX / "bluesky" / "jetstream.jsonl",
+    FIX / "bluesky_car" / "bnewbold.robocracy.org.20250310005405.car",
+    FIX / "mastodon" / "statuses.json",
+    FIX / "gephi_real" / "karate.net",
+]
+
+
+def rows(b):
+    return {
+        t: sorted(map(tuple, getattr(b, t).astype(str).values.tolist()))
+        for t in ("follows", "relayed", "mentions", "relays")
+    }
+
+
+def test_mixed_folder_equals_files_one_by_one(tmp_path):
+    for f in FILES:
+        shutil.copy(f, tmp_path)
+    (tmp_path / "notes.txt").write_text("what I downloaded, and when\n")
+    said = []
+    together = read_paths([tmp_path], on_detect=lambda p, f: said.append(f))
+    one_by_one = merge_batches([read_paths([f]) for f in FILES])
+    assert set(said[0].split(" + ")) == {"x-api", "bluesky", "mastodon", "pajek"}
+    assert rows(together) == rows(one_by_one)
+    assert sorted(together.people.pid) == sorted(one_by_one.people.pid)
+    assert any("skipped 1 file(s) of unknown format: notes.txt" in n for n in together.notes)
+
+
+def test_x_archive_folder_is_still_read_whole(tmp_path):
+    said = []
+    read_paths([FIX / "x_archive_grailbird"], on_detect=lambda p, f: said.append(f))
+    assert said == ["x-archive"]
