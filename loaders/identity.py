@@ -28,6 +28,7 @@ import pandas as pd
 
 from graph.model import GraphBatch, LoadError, make_pid
 from loaders.base import finish_batch, open_text
+from loaders.extras import replies_of, set_replies
 
 __all__ = ["read_identities", "parse_identities", "apply_identities"]
 
@@ -116,6 +117,10 @@ def apply_identities(batch: GraphBatch, identities: dict[str, str]) -> GraphBatc
         for c in cols:
             df[c] = _remap(df[c], identities)
         setattr(out, t, df)
+    replies = replies_of(batch).copy()
+    for c in ("source", "target"):
+        replies[c] = _remap(replies[c], identities)
+    set_replies(out, replies)
     if merged:
         out.notes.append(f"identities: {merged:,} account(s) merged into the people they belong to")
     return finish_batch(out)

@@ -40,3 +40,22 @@ def test_x_archive_folder_is_still_read_whole(tmp_path):
     said = []
     read_paths([FIX / "x_archive_grailbird"], on_detect=lambda p, f: said.append(f))
     assert said == ["x-archive"]
+
+
+def test_replies_and_extras_survive_merging_identities_and_scoping(tmp_path):
+    from loaders.extras import replies_of
+    from loaders.identity import apply_identities
+    from loaders.niche import scope_to_topics
+
+    single = read_paths([FIX / "x_archive_deleted_mention"])
+    merged = read_paths([FIX / "x_archive_deleted_mention", FIX / "gephi_real" / "karate.net"])
+    assert replies_of(merged).equals(replies_of(single)) and len(replies_of(single)) > 0
+    assert "likes" in merged.posts and "extra" in merged.people
+    owner = "x:alystyle_"
+    renamed = apply_identities(single, {owner: "x:alys"})
+    assert set(replies_of(renamed).source) == {"x:alys"}
+    tags = [t for ts in single.posts.hashtags for t in ts]
+    if tags:
+        scoped = scope_to_topics(single, [tags[0]])
+        kept = set(scoped.people.pid)
+        assert set(replies_of(scoped).source) | set(replies_of(scoped).target) <= kept
