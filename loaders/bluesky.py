@@ -86,9 +86,12 @@ class _Bluesky:
     ) -> None:
         self.w = w = Where(path)
         self.c.sources.append(path)
+        sdk = False
         for i, obj in enumerate(counted(records, progress, w)):
             obj = w.obj(obj, "")
-            if is_sdk_dump(obj):  # atproto SDK model_dump(): py_type and snake_case keys
+            if i == 0:  # a file is written by the atproto SDK (py_type, snake_case keys) or not
+                sdk = is_sdk_dump(obj)
+            if sdk:
                 obj = to_lexicon_json(obj)
                 self.counts["sdk"] += 1
             err = mixed_platform_error(w, obj, "bluesky", first=i == 0)

@@ -49,7 +49,6 @@ from typing import Any
 
 from graph.model import GraphBatch
 from loaders.base import finish_batch
-from loaders.extras import clean_extra
 from loaders.jsonio import iter_json, read_files
 from loaders.records import Collected, Where, counted, mixed_platform_error
 
@@ -93,6 +92,7 @@ class _Twarc:
         self.c = Collected("x")
         self.rt_author: dict[str, str] = {}  # original post id -> author ref, from "RT @name:"
         self.api_errors: Counter[str] = Counter()
+        self.seen_users: dict[str, dict] = {}  # user id -> the last user object read
         self.w = Where("<input>")
 
     def read(
@@ -158,14 +158,21 @@ class _Twarc:
             return
         w = self.w
         uid = w.num_id(u, "id", name)
+        if self.seen_users.get(uid) == u:  # the same user object on another page: already read
+            return
+        self.seen_users[uid] = u
         username = w.text(u, "username", name, required=True)
         metrics = w.obj(u.get("public_metrics") or {}, f"{name}.public_metrics")
         followers = w.count(metrics, "followers_count", f"{name}.public_metrics")
-        extra = {k: u.get(k) for k in _USER_EXTRA if isinstance(u.get(k), (str, bool, int))}
-        extra.update({k: w.count(metrics, k, f"{name}.public_metrics") for k in _USER_COUNTS})
+        extra = {k: v for k in _USER_EXTRA if isinstance(v := u.get(k), (str, bool, int)) and v != ""}
+        for k in _USER_COUNTS:
+            v = metrics.get(k)
+            v = v if type(v) is int and v >= 0 else w.count(metrics, k, f"{name}.public_metrics")
+            if v is not None:
+                extra[k] = v
         self.c.person(
             uid, username.lower(), w.text(u, "name", name), w.text(u, "description", name), followers,
-            clean_extra(extra),
+            extra or None,
         )  # type: ignore[arg-type,union-attr]
 
     def follow_from_url(self, page: dict, user: dict) -> None:
@@ -234,10 +241,17 @@ class _Twarc:
     def post_extra(self, t: dict, name: str) -> dict | None:
         w = self.w
         metrics = w.obj(t.get("public_metrics") or {}, f"{name}.public_metrics")
-        counts = {col: w.count(metrics, key, f"{name}.public_metrics") for col, key in _ENGAGEMENT.items()}
-        replied = [r.get("id") for r in t.get("referenced_tweets") or []
-                   if isinstance(r, dict) and r.get("type") == "replied_to"]  # fmt: skip
-        return clean_extra({**counts, "reply_to": f"x:{replied[0]}" if replied else None})
+        extra = {}
+        for col, key in _ENGAGEMENT.items():
+            v = metrics.get(key)
+            v = v if type(v) is int and v >= 0 else w.count(metrics, key, f"{name}.public_metrics")
+            if v is not None:
+                extra[col] = v
+        for r in t.get("referenced_tweets") or ():
+            if isinstance(r, dict) and r.get("type") == "replied_to" and r.get("id"):
+                extra["reply_to"] = f"x:{r['id']}"
+                break
+        return extra or None
 
     def entities(self, t: dict, name: str) -> dict:
         return self.w.obj(t.get("entities") or {}, f"{name}.entities")
