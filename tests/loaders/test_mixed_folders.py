@@ -59,3 +59,20 @@ def test_replies_and_extras_survive_merging_identities_and_scoping(tmp_path):
         scoped = scope_to_topics(single, [tags[0]])
         kept = set(scoped.people.pid)
         assert set(replies_of(scoped).source) | set(replies_of(scoped).target) <= kept
+
+
+def test_extras_and_replies_load_into_the_embedded_store(tmp_path):
+    """The stores read only the columns they know: a batch with extras loads as before."""
+    from graph.embedded import EmbeddedStore
+    from graph.pipeline import load_files
+
+    paths = [FIX / "x_archive_deleted_mention", FIX / "gephi_real" / "twitter_country.gexf",
+             FIX / "bluesky_atproto_dump" / "author_feed.json"]  # fmt: skip
+    with EmbeddedStore(tmp_path / "db") as store:
+        batch, _ = load_files(store, paths)
+        counts = store.counts()
+        again, _ = load_files(store, paths)
+        assert store.counts() == counts  # a reload adds nothing
+    assert counts["people"] == len(batch.people)
+    assert counts["follows"] == len(batch.follows)
+    assert counts["posts"] == len(batch.posts)
