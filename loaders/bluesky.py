@@ -179,7 +179,9 @@ class _Bluesky:
         w = self.w
         author = self.profile(w.obj(p.get("author"), f"{name}.author"), f"{name}.author")
         uri = w.text(p, "uri", name, required=True)
-        counts = {col: w.count(p, f"{col[:-1]}Count", name) for col in ("likes", "reposts", "replies", "quotes")}
+        counts = {
+            col: w.count(p, f"{col[:-1]}Count", name) for col in ("likes", "reposts", "replies", "quotes")
+        }
         self.post(w.obj(p.get("record"), f"{name}.record"), author, uri, f"{name}.record", counts)  # type: ignore[arg-type]
         return f"bluesky:{uri}"
 

@@ -35,7 +35,7 @@ _UNDIRECTED_GRAPHML = re.compile(rb'(<graph\b[^>]*?\bedgedefault\s*=\s*["\'])und
 _EDGE_NOT_DIRECTED = re.compile(rb'(<edge\b[^>]*?\bdirected\s*=\s*["\'])false(["\'])')
 _UNDIRECTED_GEXF = re.compile(rb'(<graph\b[^>]*?\bdefaultedgetype\s*=\s*["\'])(?:undirected|mutual)(["\'])')
 _EDGE_UNDIRECTED = re.compile(rb'(<edge\b[^>]*?\btype\s*=\s*["\'])(?:undirected|mutual)(["\'])')
-_GEXF_13 = re.compile(rb'http://(?:www\.)?gexf\.net/1\.3(/viz)?')
+_GEXF_13 = re.compile(rb"http://(?:www\.)?gexf\.net/1\.3(/viz)?")
 
 
 def _graphml_as_listed(data: bytes) -> tuple[bytes, bool]:
@@ -59,7 +59,6 @@ def _gexf_as_listed(data: bytes) -> tuple[bytes, bool]:
     data, n = _UNDIRECTED_GEXF.subn(rb"\1directed\2", data)
     data, m = _EDGE_UNDIRECTED.subn(rb"\1directed\2", data)
     return data, bool(n or m)
-
 
 
 def read_gephi(

@@ -78,7 +78,9 @@ def read_mastodon(paths: list[str | Path], *, progress: Callable[[int], None] | 
         if f.name.lower().removesuffix(".gz").endswith(".csv"):
             owner = _subject_from_name(f) or reader.ap.owner or _owner_from_actor(f, reader)
             with open_binary(f) as fh:
-                n = read_follows_csv(reader.c, csv_text(fh.read(), str(f)), str(f), owner, role or "following")
+                n = read_follows_csv(
+                    reader.c, csv_text(fh.read(), str(f)), str(f), owner, role or "following"
+                )
             if progress and n:
                 progress(n)
             continue
@@ -126,7 +128,9 @@ def _subject_from_name(f: Path) -> str | None:
     m = _ARCHIVE_NAME.match(f.name)
     if m:
         return f"{m[2]}@{m[1]}".lower()
-    stem = f.name.lower().removesuffix(".gz").removesuffix(".json").removesuffix(".jsonl").removesuffix(".csv")
+    stem = (
+        f.name.lower().removesuffix(".gz").removesuffix(".json").removesuffix(".jsonl").removesuffix(".csv")
+    )
     m = _ACCT_IN_NAME.search(_ROLE_WORD.sub("", stem))
     return m[1] if m else None
 

@@ -94,7 +94,12 @@ def scope_to_topics(batch: GraphBatch, topics: list[str] | str) -> GraphBatch:
         setattr(out, t, _keep(df, df["source"].isin(people) & df["target"].isin(people), t, report))
     replies = replies_of(batch)
     if len(replies):
-        set_replies(out, _keep(replies, replies["source"].isin(people) & replies["target"].isin(people), "replies", report))
+        set_replies(
+            out,
+            _keep(
+                replies, replies["source"].isin(people) & replies["target"].isin(people), "replies", report
+            ),
+        )
     out.notes.extend(report.lines())
     return out
 

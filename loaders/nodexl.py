@@ -60,27 +60,14 @@ def read_nodexl(
     shown = str(path)
     try:
         wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl/zipfile raise many types for a bad workbook
-        raise LoadError(f"not a readable Excel workbook ({exc})", path=shown) from None
-    try:
-        if "Edges" not in wb.sheetnames:
-            raise LoadError(f"no 'Edges' sheet (found: {', '.join(wb.sheetnames)}); is this a NodeXL workbook?",
-                            path=shown)  # fmt: skip
-        G = nx.MultiDiGraph()
-        for name, attrs in _table(wb["Vertices"], "Vertex", shown) if "Vertices" in wb.sheetnames else []:
-            G.add_node(str(name), **attrs)
-        skipped = 0
-        for line, a, b, attrs in _edges(wb["Edges"], shown):
-            rel = attrs.pop("Relationship", None)
-            ekind = _kind(rel, kind, shown, line)
-            if ekind is None:
-                skipped += 1
-                continue
-            weight = attrs.pop("Edge Weight", None)
-            G.add_edge(a, b, type=ekind, **({"count": weight} if weight not in (None, "") else {}))
-        directed = _directedness(wb)
-    finally:
-        wb.close()
+        try:
+            G, skipped, directed = _read_book(wb, nx.MultiDiGraph(), kind, shown)
+        finally:
+            wb.close()
+    except LoadError:
+        raise
+    except Exception as exc:  # openpyxl parses sheets lazily: zip, XML and cell errors surface while reading
+        raise LoadError(f"not a readable Excel workbook ({type(exc).__name__}: {exc})", path=shown) from None
     batch = graph_to_batch(G, shown, kind, platform or "x", undirected=directed == "undirected")
     if skipped:
         batch.notes.append(
@@ -89,6 +76,24 @@ def read_nodexl(
     if progress:
         progress(G.number_of_nodes() + G.number_of_edges())
     return batch
+
+
+def _read_book(wb: Any, G: Any, kind: str, shown: str) -> tuple[Any, int, str | None]:
+    if "Edges" not in wb.sheetnames:
+        raise LoadError(f"no 'Edges' sheet (found: {', '.join(wb.sheetnames)}); is this a NodeXL workbook?",
+                        path=shown)  # fmt: skip
+    for name, attrs in _table(wb["Vertices"], "Vertex", shown) if "Vertices" in wb.sheetnames else []:
+        G.add_node(str(name), **attrs)
+    skipped = 0
+    for line, a, b, attrs in _edges(wb["Edges"], shown):
+        rel = attrs.pop("Relationship", None)
+        ekind = _kind(rel, kind, shown, line)
+        if ekind is None:
+            skipped += 1
+            continue
+        weight = attrs.pop("Edge Weight", None)
+        G.add_edge(a, b, type=ekind, **({"count": weight} if weight not in (None, "") else {}))
+    return G, skipped, _directedness(wb)
 
 
 def _rows(ws: Any, first: str, shown: str) -> tuple[int, list[str], Any]:

@@ -55,8 +55,7 @@ def detect_format(path: str | Path) -> str:
         if fmt.sniff is not None and fmt.sniff(path, head):
             return fmt.name
     raise LoadError(
-        "unknown format: could not recognise the content; pass --format "
-        f"({', '.join(FORMATS)})",
+        f"unknown format: could not recognise the content; pass --format ({', '.join(FORMATS)})",
         path=str(path),
     )
 
@@ -79,7 +78,9 @@ def read_paths(
     for p in map(Path, paths):
         if format != "auto":
             if format not in FORMATS:
-                raise LoadError(f"unknown format {format!r}; use one of auto, {', '.join(FORMATS)}", path=str(p))
+                raise LoadError(
+                    f"unknown format {format!r}; use one of auto, {', '.join(FORMATS)}", path=str(p)
+                )
             found = {format: [p]}
         else:
             found = detect_paths(p, notes)
@@ -113,7 +114,11 @@ def detect_paths(path: Path, notes: list[str]) -> dict[str, list[Path]]:
     found: dict[str, list[Path]] = {}
     skipped = []
     for f in sorted(path.iterdir()):
-        if not f.is_file() or f.name.startswith(".") or f.name.upper() in ("PROVENANCE.MD", "README.MD", "README.TXT"):
+        if (
+            not f.is_file()
+            or f.name.startswith(".")
+            or f.name.upper() in ("PROVENANCE.MD", "README.MD", "README.TXT")
+        ):
             continue
         try:
             found.setdefault(detect_format(f), []).append(f)
@@ -138,7 +143,9 @@ def _read_csv(paths, *, platform=None, mapping=None, progress=None, **_):
 def _read_snap(paths, *, kind="follows", platform=None, progress=None, **_):
     from loaders.snap import read_snap
 
-    return merge_batches_lazy([read_snap(p, kind=kind, platform=platform or "x", progress=progress) for p in paths])
+    return merge_batches_lazy(
+        [read_snap(p, kind=kind, platform=platform or "x", progress=progress) for p in paths]
+    )
 
 
 def merge_batches_lazy(batches: list[GraphBatch]) -> GraphBatch:
@@ -158,9 +165,7 @@ def _sniff_csv(path: Path, head: bytes) -> bool:
         return False
     if "tweet_id" in first or first.startswith(("account address", "nodedef>")):  # X / Mastodon exports, GDF
         return False
-    return "," in first and any(
-        w in first for w in ("handle", "source", "post_id", "person")
-    )
+    return "," in first and any(w in first for w in ("handle", "source", "post_id", "person"))
 
 
 def _sniff_snap(path: Path, head: bytes) -> bool:
@@ -172,8 +177,6 @@ def _sniff_snap(path: Path, head: bytes) -> bool:
     if len(head) == 64 * 1024:
         lines = lines[:-1]
     return all(2 <= len(ln.split()) <= 3 and b"," not in ln and b"{" not in ln for ln in lines)
-
-
 
 
 # -- platform exports and graph files (see loaders/sniff.py for the detection rules) -------
@@ -194,7 +197,9 @@ def _graph_reader(fmt: str) -> Callable[..., GraphBatch]:
             one = lambda p, fmt, **kw: read_nodexl(p, **kw)  # noqa: E731
         else:
             from loaders.graph_text import read_text_graph as one
-        return merge_batches_lazy([one(p, fmt=fmt, kind=kind, platform=platform, progress=progress) for p in paths])
+        return merge_batches_lazy(
+            [one(p, fmt=fmt, kind=kind, platform=platform, progress=progress) for p in paths]
+        )
 
     return read
 

@@ -58,7 +58,12 @@ _RT = re.compile(r"RT @(\w{1,15}):")
 #: User fields kept as extra person properties, and the tweet metrics kept as engagement.
 _USER_EXTRA = ("location", "url", "verified", "verified_type", "created_at", "protected")
 _USER_COUNTS = ("following_count", "tweet_count", "listed_count")
-_ENGAGEMENT = {"likes": "like_count", "reposts": "retweet_count", "replies": "reply_count", "quotes": "quote_count"}
+_ENGAGEMENT = {
+    "likes": "like_count",
+    "reposts": "retweet_count",
+    "replies": "reply_count",
+    "quotes": "quote_count",
+}
 _FOLLOW_URL = re.compile(r"/2/users/(\d+)/(followers|following)\b")
 
 
@@ -171,7 +176,11 @@ class _Twarc:
             if v is not None:
                 extra[k] = v
         self.c.person(
-            uid, username.lower(), w.text(u, "name", name), w.text(u, "description", name), followers,
+            uid,
+            username.lower(),
+            w.text(u, "name", name),
+            w.text(u, "description", name),
+            followers,
             extra or None,
         )  # type: ignore[arg-type,union-attr]
 
@@ -191,13 +200,19 @@ class _Twarc:
         if author is None:
             return
         self.c.post(
-            f"x:{tid}", author, w.time(t, "created_at", name), self.tags(t, name), w.text(t, "text", name),
+            f"x:{tid}",
+            author,
+            w.time(t, "created_at", name),
+            self.tags(t, name),
+            w.text(t, "text", name),
             self.post_extra(t, name),
         )
         if any(r.get("type") == "retweeted" for r in t.get("referenced_tweets") or [] if isinstance(r, dict)):
             return  # an included retweet: its mentions are its original's
         for j, m in enumerate(w.items(self.entities(t, name), "mentions", f"{name}.entities")):
-            ref = self.mention_ref(w.obj(m, f"{name}.entities.mentions[{j}]"), f"{name}.entities.mentions[{j}]")
+            ref = self.mention_ref(
+                w.obj(m, f"{name}.entities.mentions[{j}]"), f"{name}.entities.mentions[{j}]"
+            )
             if ref is not None:  # the original author's mentions (a retweeted or quoted post)
                 self.c.mention(author, ref, f"x:{tid}")
 

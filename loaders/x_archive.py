@@ -121,7 +121,9 @@ class _Archive:
         uid = w.num_id(d, "id", "")
         username = w.text(d, "screen_name", "", required=True).lower()  # type: ignore[union-attr]
         self.owner, self.owner_name = uid, username
-        extra = clean_extra({"location": w.text(d, "location", ""), "created_at": w.text(d, "created_at", "")})
+        extra = clean_extra(
+            {"location": w.text(d, "location", ""), "created_at": w.text(d, "created_at", "")}
+        )
         self.c.person(uid, username, w.text(d, "full_name", ""), w.text(d, "bio", ""), extra=extra)  # type: ignore[arg-type]
 
     def profile(self, item: dict, w: Where) -> None:
@@ -159,7 +161,9 @@ class _Archive:
             return
         self.own_post(t, name, tid, at, text, refs, w)  # type: ignore[arg-type]
 
-    def own_post(self, t: dict, name: str, tid: str, at: datetime | None, text: str, refs: dict, w: Where) -> None:
+    def own_post(
+        self, t: dict, name: str, tid: str, at: datetime | None, text: str, refs: dict, w: Where
+    ) -> None:
         post_id = f"x:{tid}"
         reply_to = w.num_id(t, "in_reply_to_status_id_str", name, required=False)
         self.c.post(post_id, self.owner, at, self.tags(t, name, w), text, extra=clean_extra({  # type: ignore[arg-type]
@@ -186,7 +190,9 @@ class _Archive:
     def retweet_of(self, o: dict, name: str, at: datetime | None, w: Where) -> None:
         oid = w.num_id(o, "id_str", name, required=False) or w.num_id(o, "id", name)
         user = w.obj(o.get("user"), f"{name}.user")
-        author = w.num_id(user, "id_str", f"{name}.user", required=False) or w.num_id(user, "id", f"{name}.user")
+        author = w.num_id(user, "id_str", f"{name}.user", required=False) or w.num_id(
+            user, "id", f"{name}.user"
+        )
         self.c.person(author, (w.text(user, "screen_name", f"{name}.user") or "").lower() or None,  # type: ignore[arg-type]
                       w.text(user, "name", f"{name}.user"))  # fmt: skip
         refs = self.mention_refs(o, name, w)

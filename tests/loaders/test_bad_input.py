@@ -217,86 +217,117 @@ def _first(items, kind):
     return next(i for i in items if i["type"] == kind)
 
 
-ERRORS.update({
-    "truncated Bluesky CAR": (
-        lambda t: [write(t, "repo.car", CAR[: len(CAR) // 2])],
-        "auto",
-        r"repo.car: not a readable CAR file",
-    ),
-    "CAR that is not a repository": (
-        lambda t: [write(t, "x.car", bytes.fromhex("3aa265726f6f747381d82a58250001711220") + CAR[18:60])],
-        "bluesky",
-        r"x.car: not a readable CAR file|x.car: column 'roots\[0\]': not a repository export",
-    ),
-    "Mastodon boost without its post": (
-        lambda t: [write(t, "outbox.json", outbox_with(lambda items: _first(items, "Announce").pop("object")))],
-        "auto",
-        r"outbox.json:1: column 'orderedItems\[\d+\].object': expected the boosted post's URI",
-    ),
-    "Mastodon mention naming nobody": (
-        lambda t: [write(t, "outbox.json", outbox_with(lambda items: next(
-            tag for i in items if i["type"] == "Create" for tag in i["object"]["tag"] if tag["type"] == "Mention"
-        ).update(name="@x", href="https://misskey.io/notes/1")))],
-        "mastodon",
-        r"outbox.json:1: column 'orderedItems\[\d+\].object.tag\[\d+\]': a mention that names no account",
-    ),
-    "Mastodon follows CSV of nobody": (
-        lambda t: [shutil.copy(FIX / "mastodon_csv" / "following_accounts.csv", t)],
-        "auto",
-        r"following_accounts.csv:1: whose following are these",
-    ),
-    "Mastodon follows CSV with a bad address": (
-        lambda t: [write(t, "ann@a.social.following_accounts.csv",
-                         "Account address,Show boosts\nok@a.social,true\nnot-an-address,true\n")],
-        "auto",
-        r"following_accounts.csv:3: column 'Account address': 'not-an-address' is not an account address",
-    ),
-    "tweets.csv with a bad timestamp": (
-        lambda t: old_archive(t, TWEETS_CSV.replace("2013-03-25 00:16:47 +0000", "yesterday", 1)),
-        "auto",
-        r"tweets.csv:2: column 'timestamp': 'yesterday' is not a date/time",
-    ),
-    "tweets.csv without its text column": (
-        lambda t: old_archive(t, TWEETS_CSV.replace('"text"', '"body"', 1)),
-        "x-archive",
-        r"tweets.csv:1: column 'text': missing required column",
-    ),
-    "2012-2018 monthly file with a bad id": (
-        lambda t: [_monthly(t, lambda text: text.replace('"274183827952373760"', '"27418382795237376O"'))],
-        "x-archive",
-        r"2012_11.js:\d+: column 'id_str': '27418382795237376O' is not a numeric id",
-    ),
-    "GDF with a bad boolean": (
-        lambda t: [write(t, "g.gdf", GDF.replace("s2,s3,true", "s2,s3,maybe"))],
-        "auto",
-        r"g.gdf:7: column 'directed': 'maybe' is not true/false",
-    ),
-    "GDF quote not closed": (
-        lambda t: [write(t, "g.gdf", GDF.replace("'219,116,251'\ns3", "'219,116,251\ns3", 1))],
-        "gdf",
-        r"g.gdf:3: a quoted value is not closed",
-    ),
-    "malformed GML": (
-        lambda t: [write(t, "g.gml", (FIX / "gephi_real" / "polblogs_top40.gml").read_text()[:3000])],
-        "auto",
-        r"g.gml:(\d+:)? not valid GML",
-    ),
-    "malformed Pajek": (
-        lambda t: [write(t, "k.net", (FIX / "gephi_real" / "karate.net").read_text().replace("*Vertices 34", "*Vertices 340"))],
-        "auto",
-        r"k.net: not valid Pajek",
-    ),
-    "NodeXL relationship we do not know": (
-        lambda t: [_nodexl(t, "Likes")],
-        "auto",
-        r"w.xlsx:3: column 'Relationship': 'Likes' is not a relationship",
-    ),
-    "corrupt NodeXL workbook": (
-        lambda t: [write(t, "w.xlsx", (FIX / "gephi_real" / "nodexl_teaching_abcd.xlsx").read_bytes()[:5000])],
-        "nodexl",
-        r"w.xlsx: not a readable Excel workbook",
-    ),
-})
+ERRORS.update(
+    {
+        "truncated Bluesky CAR": (
+            lambda t: [write(t, "repo.car", CAR[: len(CAR) // 2])],
+            "auto",
+            r"repo.car: not a readable CAR file",
+        ),
+        "CAR that is not a repository": (
+            lambda t: [write(t, "x.car", bytes.fromhex("3aa265726f6f747381d82a58250001711220") + CAR[18:60])],
+            "bluesky",
+            r"x.car: not a readable CAR file|x.car: column 'roots\[0\]': not a repository export",
+        ),
+        "Mastodon boost without its post": (
+            lambda t: [
+                write(t, "outbox.json", outbox_with(lambda items: _first(items, "Announce").pop("object")))
+            ],
+            "auto",
+            r"outbox.json:1: column 'orderedItems\[\d+\].object': expected the boosted post's URI",
+        ),
+        "Mastodon mention naming nobody": (
+            lambda t: [
+                write(
+                    t,
+                    "outbox.json",
+                    outbox_with(
+                        lambda items: next(
+                            tag
+                            for i in items
+                            if i["type"] == "Create"
+                            for tag in i["object"]["tag"]
+                            if tag["type"] == "Mention"
+                        ).update(name="@x", href="https://misskey.io/notes/1")
+                    ),
+                )
+            ],
+            "mastodon",
+            r"outbox.json:1: column 'orderedItems\[\d+\].object.tag\[\d+\]': a mention that names no account",
+        ),
+        "Mastodon follows CSV of nobody": (
+            lambda t: [shutil.copy(FIX / "mastodon_csv" / "following_accounts.csv", t)],
+            "auto",
+            r"following_accounts.csv:1: whose following are these",
+        ),
+        "Mastodon follows CSV with a bad address": (
+            lambda t: [
+                write(
+                    t,
+                    "ann@a.social.following_accounts.csv",
+                    "Account address,Show boosts\nok@a.social,true\nnot-an-address,true\n",
+                )
+            ],
+            "auto",
+            r"following_accounts.csv:3: column 'Account address': 'not-an-address' is not an account address",
+        ),
+        "tweets.csv with a bad timestamp": (
+            lambda t: old_archive(t, TWEETS_CSV.replace("2013-03-25 00:16:47 +0000", "yesterday", 1)),
+            "auto",
+            r"tweets.csv:2: column 'timestamp': 'yesterday' is not a date/time",
+        ),
+        "tweets.csv without its text column": (
+            lambda t: old_archive(t, TWEETS_CSV.replace('"text"', '"body"', 1)),
+            "x-archive",
+            r"tweets.csv:1: column 'text': missing required column",
+        ),
+        "2012-2018 monthly file with a bad id": (
+            lambda t: [
+                _monthly(t, lambda text: text.replace('"274183827952373760"', '"27418382795237376O"'))
+            ],
+            "x-archive",
+            r"2012_11.js:\d+: column 'id_str': '27418382795237376O' is not a numeric id",
+        ),
+        "GDF with a bad boolean": (
+            lambda t: [write(t, "g.gdf", GDF.replace("s2,s3,true", "s2,s3,maybe"))],
+            "auto",
+            r"g.gdf:7: column 'directed': 'maybe' is not true/false",
+        ),
+        "GDF quote not closed": (
+            lambda t: [write(t, "g.gdf", GDF.replace("'219,116,251'\ns3", "'219,116,251\ns3", 1))],
+            "gdf",
+            r"g.gdf:3: a quoted value is not closed",
+        ),
+        "malformed GML": (
+            lambda t: [write(t, "g.gml", (FIX / "gephi_real" / "polblogs_top40.gml").read_text()[:3000])],
+            "auto",
+            r"g.gml:(\d+:)? not valid GML",
+        ),
+        "malformed Pajek": (
+            lambda t: [
+                write(
+                    t,
+                    "k.net",
+                    (FIX / "gephi_real" / "karate.net").read_text().replace("*Vertices 34", "*Vertices 340"),
+                )
+            ],
+            "auto",
+            r"k.net: not valid Pajek",
+        ),
+        "NodeXL relationship we do not know": (
+            lambda t: [_nodexl(t, "Likes")],
+            "auto",
+            r"w.xlsx:3: column 'Relationship': 'Likes' is not a relationship",
+        ),
+        "corrupt NodeXL workbook": (
+            lambda t: [
+                write(t, "w.xlsx", (FIX / "gephi_real" / "nodexl_teaching_abcd.xlsx").read_bytes()[:5000])
+            ],
+            "nodexl",
+            r"w.xlsx: not a readable Excel workbook",
+        ),
+    }
+)
 
 
 def _monthly(t: Path, change) -> Path:
@@ -304,7 +335,9 @@ def _monthly(t: Path, change) -> Path:
     (js / "tweets").mkdir(parents=True)
     (js / "user_details.js").write_text(USER_DETAILS)
     month = js / "tweets" / "2012_11.js"
-    month.write_text(change((FIX / "x_archive_grailbird" / "data" / "js" / "tweets" / "2012_11.js").read_text()))
+    month.write_text(
+        change((FIX / "x_archive_grailbird" / "data" / "js" / "tweets" / "2012_11.js").read_text())
+    )
     return month
 
 

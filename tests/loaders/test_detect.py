@@ -136,4 +136,8 @@ def test_formats_command_prints_reads_and_drops():
     from graph.cli import main
 
     out = CliRunner().invoke(main, ["formats"]).output
-    assert "nodexl" in out and out.count("reads:") == len(FORMATS) - 1 and out.count("drops:") == len(FORMATS) - 1
+    assert (
+        "nodexl" in out
+        and out.count("reads:") == len(FORMATS) - 1
+        and out.count("drops:") == len(FORMATS) - 1
+    )

@@ -331,7 +331,9 @@ FILE_PARSERS = {
     "mastodon-archive": lambda d: read_mastodon([_in_tmp("outbox.json", d)]),
     "mastodon-csv": lambda d: read_mastodon([_in_tmp("ann@a.social.following_accounts.csv", d)]),
     "tweets-csv": lambda d: read_x_archive([_in_tmp("tweets.csv", d, with_owner=True).parent]),
-    "grailbird": lambda d: read_x_archive([_in_tmp("data/js/tweets/2013_01.js", d, with_owner=True).parents[3]]),
+    "grailbird": lambda d: read_x_archive(
+        [_in_tmp("data/js/tweets/2013_01.js", d, with_owner=True).parents[3]]
+    ),
 }
 NEW_SAMPLES = {
     "car": (FIX / "bluesky_car" / "bnewbold.robocracy.org.20250310005405.car").read_bytes(),
@@ -372,7 +374,10 @@ def test_new_formats_mutated_fixtures(name, data):
     file_loads_or_load_error(name, mutated(NEW_SAMPLES[name], data))
 
 
-SDK_DUMPS = [json.loads((FIX / "bluesky_atproto_dump" / n).read_text()) for n in ("author_feed.json", "search_posts.json")]
+SDK_DUMPS = [
+    json.loads((FIX / "bluesky_atproto_dump" / n).read_text())
+    for n in ("author_feed.json", "search_posts.json")
+]
 OUTBOX_ITEMS = json.loads((FIX / "mastodon_archive_export" / "outbox.json").read_text())
 
 

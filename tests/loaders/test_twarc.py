@@ -85,10 +85,14 @@ def test_flattened_form_gives_the_same_graph_as_pages(search):
         "x:1780000000000000104",
     }
     # the quoted/retweeted original (by lisa) mentions bea: the original author's mention, in both forms
-    assert pairs(flat.mentions) == pairs(search.mentions) == [
-        ("x:cuppingcarl", "x:latteartlisa"),
-        ("x:latteartlisa", "x:baristabea"),
-    ]
+    assert (
+        pairs(flat.mentions)
+        == pairs(search.mentions)
+        == [
+            ("x:cuppingcarl", "x:latteartlisa"),
+            ("x:latteartlisa", "x:baristabea"),
+        ]
+    )
 
 
 def test_progress_counts_records():
