@@ -15,6 +15,7 @@ from typing import IO
 import pandas as pd
 
 from graph.model import TABLE_DTYPES, GraphBatch, LoadError
+from loaders.extras import EXTRA_COLUMNS, replies_of, set_replies
 
 __all__ = [
     "open_text",
@@ -57,7 +58,7 @@ def open_binary(path: str | Path) -> IO[bytes]:
     with open(path, "rb") as f:
         magic = f.read(2)
     if magic == b"\x1f\x8b":
-        return _CheckedGzip(path)
+        return _CheckedGzip(path)  # type: ignore[return-value]  # a RawIOBase is a binary IO
     return open(path, "rb")
 
 
@@ -99,7 +100,7 @@ class _CheckedGzip(io.RawIOBase):
             except zlib.error as exc:
                 raise self._fail(str(exc)) from None
 
-    def readinto(self, b) -> int:  # type: ignore[override]
+    def readinto(self, b) -> int:
         self._fill()
         n = min(len(b), len(self._buf) - self._pos)
         b[:n] = memoryview(self._buf)[self._pos : self._pos + n]
@@ -120,7 +121,7 @@ def find_bad_utf8(path: str | Path) -> tuple[int, int] | None:
     >>> find_bad_utf8(p)
     (2, 5)
     """
-    with io.BufferedReader(open_binary(path)) as f:  # type: ignore[arg-type]
+    with io.BufferedReader(open_binary(path)) as f:  # type: ignore[type-var]
         for lineno, raw in enumerate(f, start=1):
             try:
                 raw.decode("utf-8")
@@ -135,7 +136,7 @@ def open_text(path: str | Path) -> IO[str]:
     Invalid UTF-8 surfaces as :class:`LoadError` with its line (see
     :func:`utf8_error`) when the caller reads it through :func:`read_lines`.
     """
-    raw = io.BufferedReader(open_binary(path))  # type: ignore[arg-type]
+    raw = io.BufferedReader(open_binary(path))  # type: ignore[type-var]
     return io.TextIOWrapper(raw, encoding="utf-8-sig", errors="strict", newline="")
 
 
@@ -239,6 +240,9 @@ def _typed(df: pd.DataFrame, table: str) -> pd.DataFrame:
             out[c] = df[c].astype(t)
         else:
             out[c] = pd.Series(None, index=df.index, dtype=t)
+    for c, t in EXTRA_COLUMNS.get(table, {}).items():  # kept only when a loader filled them
+        if c in df:
+            out[c] = df[c].astype(t)
     return out.reset_index(drop=True)
 
 
@@ -249,7 +253,8 @@ def finish_batch(batch: GraphBatch, notes: Iterable[str] = ()) -> GraphBatch:
     batch.notes.extend(notes)
     for t in batch.TABLES:
         setattr(batch, t, _typed(getattr(batch, t), t))
-    for t in ("follows", "relays", "mentions"):
+    set_replies(batch, replies_of(batch))
+    for t in ("follows", "relays", "mentions", "replies"):
         df = getattr(batch, t)
         loops = df["source"] == df["target"]
         if loops.any():
@@ -279,9 +284,10 @@ def _sum_duplicates(df: pd.DataFrame, table: str, notes: list[str]) -> pd.DataFr
     if not df.duplicated(["source", "target"]).any():
         return df
     n = int(df.duplicated(["source", "target"]).sum())
-    notes.append(f"summed {n:,} repeated {table} pair(s)")
+    if table != "replies":  # one row per reply post: summing them is the normal case
+        notes.append(f"summed {n:,} repeated {table} pair(s)")
     agg: dict[str, str] = {"count": "sum"}
-    if table == "relays":
+    if table in ("relays", "replies"):
         agg.update(first_at="min", last_at="max")
     return df.groupby(["source", "target"], as_index=False, sort=False).agg(agg)
 
@@ -298,6 +304,8 @@ def _people_with_referenced(batch: GraphBatch) -> pd.DataFrame:
             batch.relays["target"],
             batch.mentions["source"],
             batch.mentions["target"],
+            batch.replies["source"],  # type: ignore[attr-defined]
+            batch.replies["target"],  # type: ignore[attr-defined]
         ],
         ignore_index=True,
     )

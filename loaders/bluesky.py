@@ -35,8 +35,10 @@ from pathlib import Path
 from typing import Any
 
 from graph.model import GraphBatch
+from loaders.atproto_dump import is_sdk_dump, to_lexicon_json
 from loaders.base import finish_batch
-from loaders.jsonio import iter_json, read_files
+from loaders.extras import clean_extra
+from loaders.jsonio import JSON_SUFFIXES, expand_paths, iter_json, iter_json_file
 from loaders.records import Collected, Where, counted, mixed_platform_error
 
 __all__ = ["read_bluesky", "parse_bluesky"]
@@ -46,8 +48,14 @@ _PAGE_KEYS = ("follows", "followers", "repostedBy", "records", "profiles", "feed
 
 
 def read_bluesky(paths: list[str | Path], *, progress: Callable[[int], None] | None = None) -> GraphBatch:
-    """Read Bluesky JSON / JSON Lines files (or folders of them) into one batch."""
-    return read_files(_Bluesky(), paths, progress)
+    """Read Bluesky JSON / JSON Lines files, repository CAR exports (or folders of them) into one batch."""
+    reader = _Bluesky()
+    for f in expand_paths(paths, (*JSON_SUFFIXES, ".car")):
+        if f.name.lower().endswith(".car"):
+            reader.read_car(f, progress)
+        else:
+            reader.read(iter_json_file(f), str(f), progress)
+    return reader.finish()
 
 
 def parse_bluesky(
@@ -70,6 +78,7 @@ class _Bluesky:
         self.c = Collected("bluesky")
         self.stub_author: dict[str, str] = {}  # post id -> author ref (from its at:// uri)
         self.skipped: Counter[str] = Counter()
+        self.counts: Counter[str] = Counter()
         self.w = Where("<input>")
 
     def read(
@@ -77,12 +86,37 @@ class _Bluesky:
     ) -> None:
         self.w = w = Where(path)
         self.c.sources.append(path)
+        sdk = False
         for i, obj in enumerate(counted(records, progress, w)):
             obj = w.obj(obj, "")
+            if i == 0:  # a file is written by the atproto SDK (py_type, snake_case keys) or not
+                sdk = is_sdk_dump(obj)
+            if sdk:
+                obj = to_lexicon_json(obj)
+                self.counts["sdk"] += 1
             err = mixed_platform_error(w, obj, "bluesky", first=i == 0)
             if err is not None:
                 raise err
             self.record(obj)
+
+    def read_car(self, path: Path, progress: Callable[[int], None] | None) -> None:
+        """Every record of a repository export (CAR): follows, reposts, posts, the profile."""
+        from loaders.bluesky_car import iter_car_records
+
+        self.w = w = Where(str(path))
+        self.c.sources.append(str(path))
+        n = 0
+        for did, collection, rkey, rec in iter_car_records(path):
+            n += 1
+            if not isinstance(rec, dict):
+                self.skipped["records whose block is missing from the CAR"] += 1
+                continue
+            uri = f"at://{did}/{collection}/{rkey}"
+            self.repo_record(rec, did, uri, f"{collection}/{rkey}")
+        self.counts["car"] += n
+        if progress and n:
+            progress(n)
+        w.line = None
 
     def record(self, obj: dict) -> None:
         w = self.w
@@ -145,7 +179,10 @@ class _Bluesky:
         w = self.w
         author = self.profile(w.obj(p.get("author"), f"{name}.author"), f"{name}.author")
         uri = w.text(p, "uri", name, required=True)
-        self.post(w.obj(p.get("record"), f"{name}.record"), author, uri, f"{name}.record")  # type: ignore[arg-type]
+        counts = {
+            col: w.count(p, f"{col[:-1]}Count", name) for col in ("likes", "reposts", "replies", "quotes")
+        }
+        self.post(w.obj(p.get("record"), f"{name}.record"), author, uri, f"{name}.record", counts)
         return f"bluesky:{uri}"
 
     def jetstream(self, ev: dict) -> None:
@@ -180,12 +217,16 @@ class _Bluesky:
             self.c.relay(author, post_id, "repost", w.time(rec, "createdAt", name))
         elif kind == "app.bsky.feed.post":
             self.post(rec, author, uri, name)
+        elif kind == "app.bsky.actor.profile" and uri.endswith("/self"):
+            self.c.person(author, name=w.text(rec, "displayName", name), bio=w.text(rec, "description", name))
         else:
             self.skipped[f"{kind} records"] += 1
 
-    def post(self, rec: dict, author: str, uri: str, name: str) -> None:
+    def post(self, rec: dict, author: str, uri: str, name: str, counts: dict | None = None) -> None:
         w = self.w
         at = w.time(rec, "createdAt", name)
+        if at is None:
+            self.counts["no createdAt"] += 1
         tags, mentioned = [], []
         for i, facet in enumerate(w.items(rec, "facets", name)):
             for j, feat in enumerate(
@@ -201,14 +242,18 @@ class _Bluesky:
         tags += [
             "#" + str(t).lstrip("#").lower() for t in w.items(rec, "tags", name) if isinstance(t, str) and t
         ]
-        self.c.post(f"bluesky:{uri}", author, at, list(dict.fromkeys(tags)), w.text(rec, "text", name))
-        for m in dict.fromkeys(mentioned):
-            self.c.mention(author, m, uri)
         reply = rec.get("reply")
+        parent_uri = None
         if isinstance(reply, dict) and isinstance(reply.get("parent"), dict):
             parent, _, _ = self.at_uri(reply["parent"], "uri", f"{name}.reply.parent")
-            if parent not in mentioned:
-                self.c.mention(author, parent, uri)
+            parent_uri = reply["parent"]["uri"]
+        extra = clean_extra({**(counts or {}), "reply_to": f"bluesky:{parent_uri}" if parent_uri else None})
+        self.c.post(f"bluesky:{uri}", author, at, list(dict.fromkeys(tags)), w.text(rec, "text", name), extra)
+        for m in dict.fromkeys(mentioned):
+            self.c.mention(author, m, uri)
+        if parent_uri is not None and parent != author:
+            self.c.mention(author, parent, uri)  # once per post, with an @mention of the same account
+            self.c.reply(author, parent, uri, at)
         quoted = self.quoted_uri(rec.get("embed"))
         if quoted:
             post_author, _, _ = self.at_uri({"uri": quoted}, "uri", f"{name}.embed")
@@ -240,15 +285,15 @@ class _Bluesky:
 
     def did(self, d: dict, key: str, name: str) -> str:
         v = self.w.text(d, key, name, required=True)
-        if not v.startswith("did:") or len(v) < 8:  # type: ignore[union-attr]
+        if not v.startswith("did:") or len(v) < 8:
             raise self.w.error(
                 f"{v!r} is not a DID (did:plc:… or did:web:…)", f"{name}.{key}" if name else key
             )
-        return v  # type: ignore[return-value]
+        return v
 
     def at_uri(self, d: dict, key: str, name: str) -> tuple[str, str, str]:
         v = self.w.text(d, key, name, required=True)
-        m = _AT_URI.match(v)  # type: ignore[arg-type]
+        m = _AT_URI.match(v)
         if m is None:
             raise self.w.error(f"{v!r} is not an at:// record URI", f"{name}.{key}" if name else key)
         return m[1], m[2], m[3]
@@ -263,6 +308,13 @@ class _Bluesky:
         if self.skipped:
             what = ", ".join(f"{v:,} {k}" for k, v in self.skipped.most_common())
             c.notes.append(f"skipped records this graph does not use: {what}")
+        if self.counts["sdk"]:
+            c.notes.append(f"read {self.counts['sdk']:,} record(s) written by the atproto Python SDK "
+                           "(model_dump: py_type, snake_case keys) as API JSON")  # fmt: skip
+        if self.counts["car"]:
+            c.notes.append(f"read {self.counts['car']:,} record(s) from repository export(s) (CAR)")
+        if self.counts["no createdAt"]:
+            c.notes.append(f"{self.counts['no createdAt']:,} post(s) without createdAt (no time)")
         people = c.people
 
         def handle_of(ref: str) -> str:

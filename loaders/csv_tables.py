@@ -30,7 +30,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 import pandas as pd
 
@@ -193,7 +193,7 @@ def _convert(
         if empty.any():
             raise LoadError("is empty", path=path, line=first_line + int(empty.to_numpy().argmax()), field=col)
     plat = chunk["platform"].where(chunk["platform"].str.strip() != "", platform) if "platform" in chunk else platform
-    where = {"path": path, "first_line": first_line}
+    where: dict[str, Any] = {"path": path, "first_line": first_line}
     if table == "people":
         return pd.DataFrame({
             "pid": pids(plat, chunk["handle"]),

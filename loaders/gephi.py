@@ -1,17 +1,11 @@
 """GraphML and GEXF, both ways (Gephi, yEd, Cytoscape, NetworkX), via networkx.
 
-**Import** (``--format graphml`` / ``--format gexf``; read whole, not streamed):
-
-* node → person. Key: a ``pid`` attribute, else a node id of the form
-  ``x:…``/``bluesky:…``/``mastodon:…``, else platform (``platform`` attribute,
-  ``--platform``, default ``x``) + handle (``handle`` attribute, else the
-  ``label``, else the node id). Attributes ``name``, ``bio``,
-  ``followers_count`` and ``topics`` (``;``-separated) are read; score columns
-  are not (``influence rank`` recomputes them).
-* edge → its kind from a ``type`` or ``kind`` attribute (or the edge ``label``)
-  that says ``follows``, ``relays`` or ``mentions``; without one, ``--kind``
-  (default follows). ``count`` (else ``weight``, rounded, at least 1) is the
-  relays/mentions count. An undirected graph is read edge by edge as given.
+**Import** (``--format graphml`` / ``--format gexf``; read whole, not streamed): the
+file is parsed by NetworkX and turned into people and edges by
+:func:`loaders.graph_batch.graph_to_batch` (keys, attributes kept as extras or
+dropped, edge kinds, undirected edges as listed). GEXF 1.3 (Gephi 0.9 and later) is
+read like 1.2; yEd's node labels (``y:NodeLabel``) are labels, a blank one keys the
+node by its id.
 
 **Export** (:func:`write_graph`): nodes keyed by pid with ``label`` = handle,
 ``handle``, ``platform``, ``name``, ``bio``, ``followers_count``, ``topics`` and
@@ -22,20 +16,49 @@ every score column present; one edge per (pair, kind) with ``type`` (GraphML) or
 
 from __future__ import annotations
 
+import io
 import math
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
-from graph.model import EDGE_KINDS, SCORE_COLUMNS, TRACKING_COLUMNS, GraphBatch, LoadError, normalize_handle
-from loaders.base import finish_batch, open_binary, split_tags
+from graph.model import EDGE_KINDS, SCORE_COLUMNS, TRACKING_COLUMNS, GraphBatch, LoadError
+from loaders.base import open_binary
+from loaders.graph_batch import KNOWN_PLATFORMS, graph_to_batch
 
 __all__ = ["read_graph_file", "read_gephi", "write_graph", "KNOWN_PLATFORMS"]
 
-KNOWN_PLATFORMS = ("x", "bluesky", "mastodon")
-_NODE_TEXT = ("name", "bio")
+_UNDIRECTED_GRAPHML = re.compile(rb'(<graph\b[^>]*?\bedgedefault\s*=\s*["\'])undirected(["\'])')
+_EDGE_NOT_DIRECTED = re.compile(rb'(<edge\b[^>]*?\bdirected\s*=\s*["\'])false(["\'])')
+_UNDIRECTED_GEXF = re.compile(rb'(<graph\b[^>]*?\bdefaultedgetype\s*=\s*["\'])(?:undirected|mutual)(["\'])')
+_EDGE_UNDIRECTED = re.compile(rb'(<edge\b[^>]*?\btype\s*=\s*["\'])(?:undirected|mutual)(["\'])')
+_GEXF_13 = re.compile(rb"http://(?:www\.)?gexf\.net/1\.3(/viz)?")
+
+
+def _graphml_as_listed(data: bytes) -> tuple[bytes, bool]:
+    """GraphML whose undirected edges read as listed (NetworkX would merge a–b and b–a).
+
+    >>> _graphml_as_listed(b'<graph id="G" edgedefault="undirected"><edge source="a" target="b"/>')
+    (b'<graph id="G" edgedefault="directed"><edge source="a" target="b"/>', True)
+    """
+    data, n = _UNDIRECTED_GRAPHML.subn(rb"\1directed\2", data)
+    data, m = _EDGE_NOT_DIRECTED.subn(rb"\1true\2", data)
+    return data, bool(n or m)
+
+
+def _gexf_as_listed(data: bytes) -> tuple[bytes, bool]:
+    """GEXF 1.3 (Gephi 0.9+) read with NetworkX's 1.2 reader, undirected edges as listed.
+
+    >>> _gexf_as_listed(b'<gexf xmlns="http://gexf.net/1.3"><graph defaultedgetype="undirected">')
+    (b'<gexf xmlns="http://www.gexf.net/1.2draft"><graph defaultedgetype="directed">', True)
+    """
+    data = _GEXF_13.sub(lambda m: b"http://www.gexf.net/1.2draft" + (m[1] or b""), data)
+    data, n = _UNDIRECTED_GEXF.subn(rb"\1directed\2", data)
+    data, m = _EDGE_UNDIRECTED.subn(rb"\1directed\2", data)
+    return data, bool(n or m)
 
 
 def read_gephi(
@@ -69,108 +92,24 @@ def read_graph_file(
     if kind not in EDGE_KINDS:
         raise LoadError(f"unknown edge kind {kind!r}; use one of {', '.join(EDGE_KINDS)}", path=str(path))
     shown = str(path) if isinstance(path, (str, Path)) else "<input>"
+    if isinstance(path, (str, Path)):
+        with open_binary(path) as f:
+            data = f.read()
+    else:
+        data = path.read()
+    data, undirected = (_graphml_as_listed if fmt == "graphml" else _gexf_as_listed)(data)
     reader = nx.read_graphml if fmt == "graphml" else nx.read_gexf
     try:
-        if isinstance(path, (str, Path)):
-            with open_binary(path) as f:
-                G = reader(f)
-        else:
-            G = reader(path)
+        G = reader(io.BytesIO(data))
     except LoadError:
         raise
     except Exception as exc:  # networkx/expat raise many types for bad XML
         pos = getattr(exc, "position", None)
         raise LoadError(f"not valid {fmt.upper()}: {exc}", path=shown, line=pos[0] if pos else None) from None
-    batch = _to_batch(G, shown, kind, platform or "x")
+    batch = graph_to_batch(G, shown, kind, platform or "x", undirected=undirected)
     if progress:
         progress(G.number_of_nodes() + G.number_of_edges())
     return batch
-
-
-def _to_batch(G: Any, shown: str, default_kind: str, platform: str) -> GraphBatch:
-    if G.number_of_nodes() == 0:
-        raise LoadError("the graph has no nodes", path=shown)
-    pid_of, rows = {}, []
-    for node, data in G.nodes(data=True):
-        row = _person(node, data, shown, platform)
-        pid_of[node] = row["pid"]
-        rows.append(row)
-    edges: dict[str, list] = {k: [] for k in EDGE_KINDS}
-    for u, v, data in G.edges(data=True):
-        k = _edge_kind(u, v, data, shown, default_kind)
-        edges[k].append((pid_of[u], pid_of[v], _count(u, v, data, shown)))
-    b = GraphBatch(sources=[shown])
-    b.people = pd.DataFrame(rows)
-    b.follows = pd.DataFrame([e[:2] for e in edges["follows"]], columns=["source", "target"])
-    b.relays = pd.DataFrame(edges["relays"], columns=["source", "target", "count"])
-    b.mentions = pd.DataFrame(edges["mentions"], columns=["source", "target", "count"])
-    if not G.is_directed():
-        b.notes.append(f"{shown}: the graph is undirected; each edge was read as source → target")
-    return finish_batch(b)
-
-
-def _person(node: Any, data: dict, shown: str, platform: str) -> dict:
-    where = f"node {node!r}"
-    pid = data.get("pid")
-    if not isinstance(pid, str) or ":" not in pid:
-        text = str(node)
-        prefix, _, rest = text.partition(":")
-        if "handle" not in data and prefix in KNOWN_PLATFORMS and rest:
-            pid = f"{prefix}:{normalize_handle(rest)}"
-        else:
-            plat = str(data.get("platform") or platform).strip().lower()
-            plat = {"twitter": "x"}.get(plat, plat)
-            label = data.get("label")
-            handle = data.get("handle") or (label if label not in (None, "", text) else text)
-            handle = normalize_handle(str(handle))
-            if not handle or not plat:
-                raise LoadError("has an empty handle", path=shown, field=f"{where}.handle")
-            pid = f"{plat}:{handle}"
-    plat, _, handle = pid.partition(":")
-    row: dict = {"pid": pid, "platform": plat, "handle": handle}
-    for key in _NODE_TEXT:
-        if data.get(key) not in (None, ""):
-            row[key] = str(data[key])
-    label = data.get("label")
-    if "name" not in row and label not in (None, "", str(node)) and normalize_handle(str(label)) != handle:
-        row["name"] = str(label)  # Gephi shows the label; with a handle attribute it is the display name
-    if data.get("followers_count") not in (None, ""):
-        row["followers_count"] = _whole(data["followers_count"], shown, f"{where}.followers_count")
-    if data.get("topics"):
-        row["topics"] = split_tags(pd.Series([str(data["topics"])])).iloc[0]
-    return row
-
-
-def _edge_kind(u: Any, v: Any, data: dict, shown: str, default: str) -> str:
-    for key in ("type", "kind", "label"):
-        value = data.get(key)
-        if value is None or value == "":
-            continue
-        text = str(value).strip().lower()
-        if text in EDGE_KINDS:
-            return text
-        if key != "label":
-            raise LoadError(f"{value!r} is not one of {', '.join(EDGE_KINDS)}", path=shown,
-                            field=f"edge {u!r}->{v!r}.{key}")  # fmt: skip
-    return default
-
-
-def _count(u: Any, v: Any, data: dict, shown: str) -> int:
-    for key in ("count", "weight"):
-        if data.get(key) not in (None, ""):
-            n = _whole(data[key], shown, f"edge {u!r}->{v!r}.{key}", rounding=True)
-            return max(1, n)
-    return 1
-
-
-def _whole(value: Any, shown: str, field: str, *, rounding: bool = False) -> int:
-    try:
-        x = float(value)
-    except (TypeError, ValueError):
-        x = math.nan
-    if not math.isfinite(x) or x < 0 or (not rounding and not x.is_integer()):
-        raise LoadError(f"{value!r} is not a whole number >= 0", path=shown, field=field)
-    return int(round(x))
 
 
 # -- export -------------------------------------------------------------------------

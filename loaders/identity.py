@@ -23,11 +23,13 @@ import csv
 import io
 import re
 from pathlib import Path
+from typing import IO
 
 import pandas as pd
 
 from graph.model import GraphBatch, LoadError, make_pid
 from loaders.base import finish_batch, open_text
+from loaders.extras import replies_of, set_replies
 
 __all__ = ["read_identities", "parse_identities", "apply_identities"]
 
@@ -47,7 +49,7 @@ def read_identities(path: str | Path) -> dict[str, str]:
         raise utf8_error(path) from None
 
 
-def parse_identities(source: io.TextIOBase | str, *, path: str = "<input>") -> dict[str, str]:
+def parse_identities(source: IO[str] | str, *, path: str = "<input>") -> dict[str, str]:
     """Parse mapping CSV text.
 
     >>> parse_identities("x,bluesky\\nLisa,lisa.bsky.social\\n")
@@ -58,7 +60,7 @@ def parse_identities(source: io.TextIOBase | str, *, path: str = "<input>") -> d
     header = next(rows, None)
     if not header:
         raise LoadError("empty mapping file (expected a header like x,bluesky,mastodon)", path=path)
-    columns = []
+    columns: list[str | None] = []
     for col in header:
         name = _ALIASES.get(col.strip().lower(), col.strip().lower())
         if name in _IGNORED:
@@ -116,6 +118,10 @@ def apply_identities(batch: GraphBatch, identities: dict[str, str]) -> GraphBatc
         for c in cols:
             df[c] = _remap(df[c], identities)
         setattr(out, t, df)
+    replies = replies_of(batch).copy()
+    for c in ("source", "target"):
+        replies[c] = _remap(replies[c], identities)
+    set_replies(out, replies)
     if merged:
         out.notes.append(f"identities: {merged:,} account(s) merged into the people they belong to")
     return finish_batch(out)

@@ -5,7 +5,8 @@ each top-level JSON value; a top-level array is opened and its *elements* are
 yielded one by one (an empty array yields nothing; a file with no JSON at all
 is an error) (a Mastodon ``/followers`` page, an X archive file), so a
 huge minified array streams in bounded memory. The ``window.YTD.<name>.partN =``
-prefix of X archive files is skipped. A leading UTF-8 BOM is dropped.
+prefix of X archive files (and the older ``Grailbird.data.tweets_YYYY_MM =`` /
+``var user_details =``) is skipped. A leading UTF-8 BOM is dropped.
 
 Limits: one JSON value (one JSONL line, one array element, one page or
 one ``mastodon-archive`` file) may be at most :data:`MAX_RECORD_BYTES` (64 MiB);
@@ -36,7 +37,11 @@ READ_CHUNK = 1 << 20
 JSON_SUFFIXES = (".json", ".jsonl", ".ndjson", ".js")
 
 _WS = re.compile(r"[ \t\n\r]*")
-_YTD = re.compile(r"[ \t\n\r]*window\.YTD\.[A-Za-z0-9_]+\.part\d+[ \t]*=[ \t\n\r]*")
+# X archive prefixes: ``window.YTD.<name>.partN =`` (2019-), ``Grailbird.data.tweets_YYYY_MM =`` and
+# ``var user_details =`` (2012-2018)
+_YTD = re.compile(
+    r"[ \t\n\r]*(?:window\.YTD\.[A-Za-z0-9_]+\.part\d+|Grailbird\.data\.[A-Za-z0-9_]+|var [A-Za-z_]+)[ \t]*=[ \t\n\r]*"
+)
 _DECODER = json.JSONDecoder()
 _NEAR_END = 16
 _LITERALS = ("true", "false", "null")  # an error this close to the end of the buffer may just need more data

@@ -30,6 +30,7 @@ original, so a boost is never "of an unknown post".
 from __future__ import annotations
 
 import html
+import itertools
 import re
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -37,15 +38,17 @@ from typing import Any
 from urllib.parse import urlparse
 
 from graph.model import GraphBatch, LoadError
-from loaders.base import finish_batch
-from loaders.jsonio import expand_paths, iter_json, iter_json_file
+from loaders.base import finish_batch, open_binary
+from loaders.extras import clean_extra
+from loaders.jsonio import JSON_SUFFIXES, expand_paths, iter_json, iter_json_file
+from loaders.mastodon_export import ActivityPubReader, csv_text, is_activitypub, read_follows_csv
 from loaders.records import Collected, Where, counted, mixed_platform_error
 
 __all__ = ["read_mastodon", "parse_mastodon", "qualified_acct"]
 
 _ACCT_IN_NAME = re.compile(r"@?([a-z0-9_]+@[a-z0-9.-]+\.[a-z]{2,})", re.I)
 _ARCHIVE_NAME = re.compile(r"^(.+)\.user\.([a-z0-9_]+)\.json$", re.I)  # mastodon-archive
-_ROLE_WORD = re.compile(r"(?:^|[._-])follow(?:ers|ing)(?=$|[._-])[._-]?")
+_ROLE_WORD = re.compile(r"(?:^|[._-])follow(?:ers|ing)(?:_accounts)?(?=$|[._-])[._-]?")
 _TAGS = re.compile(r"<[^>]+>")
 _BREAKS = re.compile(r"<br\s*/?>|</p>", re.I)
 _LISTS = ("statuses", "followers", "following", "favourites")
@@ -67,13 +70,38 @@ def qualified_acct(acct: str, url: str | None) -> str | None:
 
 
 def read_mastodon(paths: list[str | Path], *, progress: Callable[[int], None] | None = None) -> GraphBatch:
-    """Read Mastodon JSON files (or folders of them) into one batch."""
+    """Read Mastodon JSON files, archive exports and follows CSVs (or folders of them) into one batch."""
     reader = _Mastodon()
-    for f in expand_paths(paths):
+    files = expand_paths(paths, (*JSON_SUFFIXES, ".csv"))
+    for f in sorted(files, key=lambda f: f.name.lower() != "actor.json"):  # the archive's owner first
         role = _role(f.name)
+        if f.name.lower().removesuffix(".gz").endswith(".csv"):
+            owner = _subject_from_name(f) or reader.ap.owner or _owner_from_actor(f, reader)
+            with open_binary(f) as fh:
+                n = read_follows_csv(
+                    reader.c, csv_text(fh.read(), str(f)), str(f), owner, role or "following"
+                )
+            if progress and n:
+                progress(n)
+            continue
+        records = iter_json_file(f)
+        first = next(records, None)
+        records = itertools.chain([first] if first else [], records)
+        if first is not None and is_activitypub(first[1]):
+            reader.ap.read(records, str(f), progress, _subject_from_name(f))
+            continue
         subject = _subject_from_name(f) or (_subject_from_folder(f, reader) if role else None)
-        reader.read(iter_json_file(f), str(f), progress, role=role, subject=subject)
+        reader.read(records, str(f), progress, role=role, subject=subject)
     return reader.finish()
+
+
+def _owner_from_actor(f: Path, reader: _Mastodon) -> str | None:
+    actor = f.parent / "actor.json"
+    if not actor.is_file():
+        return None
+    for line, obj in iter_json_file(actor):
+        return reader.ap.actor(Where(str(actor), line).obj(obj, ""), Where(str(actor), line))
+    return None
 
 
 def parse_mastodon(
@@ -100,7 +128,9 @@ def _subject_from_name(f: Path) -> str | None:
     m = _ARCHIVE_NAME.match(f.name)
     if m:
         return f"{m[2]}@{m[1]}".lower()
-    stem = f.name.lower().removesuffix(".gz").removesuffix(".json").removesuffix(".jsonl")
+    stem = (
+        f.name.lower().removesuffix(".gz").removesuffix(".json").removesuffix(".jsonl").removesuffix(".csv")
+    )
     m = _ACCT_IN_NAME.search(_ROLE_WORD.sub("", stem))
     return m[1] if m else None
 
@@ -119,6 +149,9 @@ def _subject_from_folder(f: Path, reader: _Mastodon) -> str | None:
 class _Mastodon:
     def __init__(self) -> None:
         self.c = Collected("mastodon")
+        self.ap = ActivityPubReader(self.c, _plain)
+        self.ids: dict[str, str] = {}  # instance-local account id -> acct (to resolve in_reply_to_account_id)
+        self.pending: list[tuple[str, str, str, Any]] = []  # replies waiting for that: author, id, post, at
 
     def read(self, records: Iterable[tuple[int, Any]], path: str, progress: Any, *,
              role: str | None, subject: str | None) -> None:  # fmt: skip
@@ -159,7 +192,7 @@ class _Mastodon:
             self.status(w.obj(s, f"statuses[{i}]"), f"statuses[{i}]", w)
 
     def account(self, a: dict, name: str, w: Where) -> str:
-        acct = qualified_acct(w.text(a, "acct", name, required=True), w.text(a, "url", name))  # type: ignore[arg-type]
+        acct = qualified_acct(w.text(a, "acct", name, required=True), w.text(a, "url", name))
         if acct is None:
             raise w.error(
                 f"{a['acct']!r} has no instance and the account has no url to take it from", f"{name}.acct"
@@ -167,7 +200,13 @@ class _Mastodon:
         note = w.text(a, "note", name)
         bio = _plain(note) if note else None
         name_ = w.text(a, "display_name", name)
-        self.c.person(acct, acct, name_, bio or None, w.count(a, "followers_count", name))
+        extra = clean_extra({"bot": a.get("bot") if isinstance(a.get("bot"), bool) else None,
+                             "created_at": w.text(a, "created_at", name),
+                             "following_count": w.count(a, "following_count", name),
+                             "statuses_count": w.count(a, "statuses_count", name)})  # fmt: skip
+        self.c.person(acct, acct, name_, bio or None, w.count(a, "followers_count", name), extra)
+        if isinstance(a.get("id"), str) and a["id"]:
+            self.ids.setdefault(a["id"], acct)
         return acct
 
     def status(self, s: dict, name: str, w: Where) -> str:
@@ -186,11 +225,16 @@ class _Mastodon:
                 tags.append("#" + tag.lstrip("#").lower())
         post_id = f"mastodon:{uri}"
         text = w.text(s, "content", name)
-        self.c.post(post_id, author, at, list(dict.fromkeys(tags)), _plain(text) if text else None)
+        extra = clean_extra({"likes": w.count(s, "favourites_count", name), "reposts": w.count(s, "reblogs_count", name),
+                             "replies": w.count(s, "replies_count", name)})  # fmt: skip
+        self.c.post(post_id, author, at, list(dict.fromkeys(tags)), _plain(text) if text else None, extra)
+        target_id = w.text(s, "in_reply_to_account_id", name)
+        if target_id:
+            self.pending.append((author, target_id, post_id, at))
         for i, m in enumerate(w.items(s, "mentions", name)):
             where = _n(name, f"mentions[{i}]")
             m = w.obj(m, where)
-            acct = qualified_acct(w.text(m, "acct", where, required=True), w.text(m, "url", where))  # type: ignore[arg-type]
+            acct = qualified_acct(w.text(m, "acct", where, required=True), w.text(m, "url", where))
             if acct is None:
                 raise LoadError(
                     f"{m['acct']!r} has no instance and no url",
@@ -202,6 +246,20 @@ class _Mastodon:
         return post_id
 
     def finish(self) -> GraphBatch:
+        unknown = 0
+        for author, target_id, post_id, at in self.pending:
+            target = self.ids.get(target_id)
+            if target is None:
+                unknown += 1
+            elif target != author:
+                self.c.mention(author, target, post_id)
+                self.c.reply(author, target, post_id, at)
+        if unknown:
+            self.c.notes.append(f"{unknown:,} reply row(s) skipped: in_reply_to_account_id names an account "
+                                "absent from the files (still a mention when the status mentions it)")  # fmt: skip
+        if self.ap.skipped:
+            what = ", ".join(f"{v:,} {k}" for k, v in self.ap.skipped.most_common())
+            self.c.notes.append(f"skipped (archive): {what}")
         return finish_batch(self.c.to_batch(lambda ref: ref))
 
 

@@ -6,6 +6,7 @@ import pandas as pd
 
 from graph.model import GraphBatch
 from loaders.base import finish_batch
+from loaders.extras import replies_of, set_replies
 
 __all__ = ["merge_batches"]
 
@@ -25,6 +26,8 @@ def merge_batches(batches: list[GraphBatch]) -> GraphBatch:
         frames = [getattr(b, t) for b in batches if len(getattr(b, t))]
         if frames:
             setattr(out, t, pd.concat(frames, ignore_index=True))
+    replies = [replies_of(b) for b in batches if len(replies_of(b))]
+    set_replies(out, pd.concat(replies, ignore_index=True) if replies else None)
     for b in batches:
         out.sources.extend(b.sources)
         out.notes.extend(b.notes)

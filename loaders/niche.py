@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from graph.model import GraphBatch, LoadError
+from loaders.extras import replies_of, set_replies
 
 __all__ = ["scope_to_topics", "NicheReport", "normalize_topics"]
 
@@ -91,6 +92,14 @@ def scope_to_topics(batch: GraphBatch, topics: list[str] | str) -> GraphBatch:
     for t in ("follows", "relays", "mentions"):
         df = getattr(batch, t)
         setattr(out, t, _keep(df, df["source"].isin(people) & df["target"].isin(people), t, report))
+    replies = replies_of(batch)
+    if len(replies):
+        set_replies(
+            out,
+            _keep(
+                replies, replies["source"].isin(people) & replies["target"].isin(people), "replies", report
+            ),
+        )
     out.notes.extend(report.lines())
     return out
 

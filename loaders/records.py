@@ -2,22 +2,19 @@
 spot (``file:line: column 'data[2].author_id'``), an accumulator of rows, and a
 guess of which platform a JSON record comes from.
 
-The accumulator keeps plain column lists (no object per record) keyed by each
-platform's *native* account reference (an X user id, a Bluesky DID, a Mastodon
-``user@instance``); the loader turns those into handles once every file of the
-load has been read, so a username seen in one file keys the ids of another.
+The accumulator (:class:`loaders.collected.Collected`, re-exported here) keeps
+plain column lists keyed by each platform's *native* account reference.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Literal, overload
 
-import pandas as pd
-
-from graph.model import TABLE_DTYPES, GraphBatch, LoadError, normalize_handle
+from graph.model import LoadError
+from loaders.collected import Collected
 
 __all__ = [
     "Where",
@@ -65,6 +62,10 @@ class Where:
             raise self.error(f"expected a list, found {_kind(v)}", f"{name}.{key}" if name else key)
         return v
 
+    @overload
+    def text(self, d: dict, key: str, name: str, *, required: Literal[True]) -> str: ...
+    @overload
+    def text(self, d: dict, key: str, name: str, *, required: bool = False) -> str | None: ...
     def text(self, d: dict, key: str, name: str, *, required: bool = False) -> str | None:
         """``d[key]`` as a string (None when missing, unless required)."""
         v = d.get(key)
@@ -76,6 +77,10 @@ class Where:
             raise self.error(f"expected text, found {_kind(v)}", _join(name, key))
         return v
 
+    @overload
+    def num_id(self, d: dict, key: str, name: str, *, required: Literal[True] = True) -> str: ...
+    @overload
+    def num_id(self, d: dict, key: str, name: str, *, required: bool) -> str | None: ...
     def num_id(self, d: dict, key: str, name: str, *, required: bool = True) -> str | None:
         """A numeric id (X ids: digits, as a string or a JSON number)."""
         v = d.get(key)
@@ -134,99 +139,17 @@ def _kind(v: Any) -> str:
     )
 
 
-@dataclass
-class Collected:
-    """Rows of one load, keyed by native account references (see module doc)."""
+def is_activitypub(obj: object) -> bool:
+    """An ActivityStreams document of the archive (an actor or an outbox/likes collection).
 
-    platform: str
-    people: dict[str, list] = field(default_factory=dict)  # ref -> [handle, name, bio, followers]
-    follows: tuple[list, list] = field(default_factory=lambda: ([], []))
-    posts: tuple[list, ...] = field(default_factory=lambda: ([], [], [], [], []))
-    relayed: tuple[list, ...] = field(default_factory=lambda: ([], [], [], []))
-    relays: tuple[list, ...] = field(default_factory=lambda: ([], [], []))  # given aggregates: src, dst, at
-    mentions: tuple[list, list] = field(default_factory=lambda: ([], []))
-    sources: list[str] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
-    _seen_mentions: set[tuple[str, str]] = field(default_factory=set, repr=False)
-
-    def person(self, ref: str, handle: str | None = None, name: str | None = None,
-               bio: str | None = None, followers: int | None = None) -> None:  # fmt: skip
-        """Add or complete a person; later non-empty fields win."""
-        row = self.people.get(ref)
-        if row is None:
-            self.people[ref] = [handle, name, bio, followers]
-            return
-        for i, v in enumerate((handle, name, bio, followers)):
-            if v is not None:
-                row[i] = v
-
-    def follow(self, source: str, target: str) -> None:
-        self.follows[0].append(source)
-        self.follows[1].append(target)
-
-    def post(self, post_id: str, author: str, at: datetime | None, tags: list[str], text: str | None) -> None:
-        for col, v in zip(self.posts, (post_id, author, at, tags, text), strict=False):
-            col.append(v)
-
-    def relay(self, person: str, post_id: str, kind: str, at: datetime | None) -> None:
-        for col, v in zip(self.relayed, (person, post_id, kind, at), strict=False):
-            col.append(v)
-
-    def mention(self, source: str, target: str, post_id: str | None = None) -> None:
-        """A mention; the same post seen twice (overlapping pages) counts once."""
-        if post_id is not None:
-            if (post_id, target) in self._seen_mentions:
-                return
-            self._seen_mentions.add((post_id, target))
-        self.mentions[0].append(source)
-        self.mentions[1].append(target)
-
-    def to_batch(self, handle_of: Callable[[str], str]) -> GraphBatch:
-        """Tables with every native reference replaced by its pid (not yet finished)."""
-        refs = set(self.people) | set(self.follows[0]) | set(self.follows[1]) | set(self.posts[1])
-        refs |= set(self.relayed[0]) | set(self.relays[0]) | set(self.relays[1])
-        refs |= set(self.mentions[0]) | set(self.mentions[1])
-        handles = {r: normalize_handle(handle_of(r)) for r in refs}
-        pid = {r: f"{self.platform}:{h}" for r, h in handles.items()}
-        people = pd.DataFrame(
-            [(pid[r], self.platform, handles[r], v[1], v[2], v[3]) for r, v in self.people.items()],
-            columns=["pid", "platform", "handle", "name", "bio", "followers_count"],
-        )
-        if people["pid"].duplicated().any():  # one account seen by id and by name: merge the rows
-            people = people.groupby("pid", as_index=False, sort=False).last()
-        b = GraphBatch(people=people, sources=list(self.sources), notes=list(self.notes))
-        b.follows = _frame(
-            TABLE_DTYPES["follows"], [_mapped(self.follows[0], pid), _mapped(self.follows[1], pid)]
-        )
-        p = self.posts
-        b.posts = _frame(TABLE_DTYPES["posts"], [p[0], _mapped(p[1], pid), p[2], p[3], p[4]])
-        r = self.relayed
-        b.relayed = _frame(TABLE_DTYPES["relayed"], [_mapped(r[0], pid), r[1], r[2], r[3]])
-        g = self.relays
-        b.relays = _frame(
-            TABLE_DTYPES["relays"], [_mapped(g[0], pid), _mapped(g[1], pid), [1] * len(g[0]), g[2], g[2]]
-        )
-        m = self.mentions
-        b.mentions = _frame(
-            TABLE_DTYPES["mentions"], [_mapped(m[0], pid), _mapped(m[1], pid), [1] * len(m[0])]
-        )
-        return b
-
-
-def _mapped(refs: list[str], pid: dict[str, str]) -> list[str]:
-    return [pid[r] for r in refs]
-
-
-def _frame(dtypes: dict[str, str], columns: list[list]) -> pd.DataFrame:
-    data = {}
-    for (name, dtype), values in zip(dtypes.items(), columns, strict=False):
-        if dtype.startswith("datetime"):
-            data[name] = pd.Series(pd.to_datetime(pd.Series(values, dtype=object)), dtype=dtype)
-        elif dtype == "object":
-            data[name] = pd.Series(values, dtype=object)
-        else:
-            data[name] = pd.Series(values, dtype=dtype)
-    return pd.DataFrame(data)
+    >>> is_activitypub({"@context": "https://www.w3.org/ns/activitystreams", "type": "OrderedCollection"})
+    True
+    """
+    if not isinstance(obj, dict) or obj.get("type") not in ("Person", "Service", "OrderedCollection"):
+        return False
+    ctx = obj.get("@context")
+    ctx = ctx if isinstance(ctx, list) else [ctx]
+    return any(isinstance(c, str) and "activitystreams" in c for c in ctx)
 
 
 def guess_platform(obj: Any) -> str | None:
@@ -244,6 +167,9 @@ def guess_platform(obj: Any) -> str | None:
     if not isinstance(obj, dict):
         return None
     keys = obj.keys()
+    if "@context" in keys:
+        if is_activitypub(obj):
+            return "mastodon"
     if {"follower", "following", "tweet", "account", "profile"} & keys and _archive_item(obj):
         return "x-archive"
     if _is_bluesky(obj):
@@ -271,7 +197,7 @@ def _archive_item(obj: dict) -> bool:
 
 
 def _is_bluesky(obj: dict) -> bool:
-    t = obj.get("$type")
+    t = obj.get("$type", obj.get("py_type"))  # py_type: an atproto SDK model dump
     if isinstance(t, str) and t.startswith("app.bsky"):
         return True
     if isinstance(obj.get("did"), str) and obj["did"].startswith("did:"):

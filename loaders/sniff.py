@@ -2,10 +2,15 @@
 
 Rules (first match wins), applied to the first 64 KiB of a file:
 
-* ``<graphml`` / ``<gexf`` within the first 4 KiB → ``graphml`` / ``gexf``;
-* ``window.YTD.`` at the start, a zip holding ``data/*.js`` archive files, or a
-  folder holding (``data/``) ``account.js``, ``follower.js``, ``following.js``
-  or ``tweets.js`` → ``x-archive``;
+* ``<graphml`` / ``<gexf`` within the first 4 KiB → ``graphml`` / ``gexf``; ``graph [`` (after
+  ``Creator``/``Version`` lines) → ``gml``; ``*Vertices``/``*Arcs``/``*Edges`` → ``pajek``;
+  ``nodedef>`` → ``gdf``; an ``.xlsx`` with an ``Edges`` sheet → ``nodexl``;
+* a CAR header (``roots``, ``version``) → ``bluesky``; a CSV whose header starts with
+  ``Account address`` → ``mastodon``; ActivityStreams JSON (``@context``) → ``mastodon``;
+* ``window.YTD.`` / ``Grailbird.data.`` / ``var user_details`` at the start, a
+  ``tweets.csv`` header, a zip holding archive files, or a folder holding (``data/``)
+  ``account.js``, ``follower.js``, ``following.js``, ``tweets.js`` or (``data/js/``)
+  ``user_details.js`` → ``x-archive``;
 * JSON: the first record (a JSONL line, a document, or the first element of an
   array) is classified by its field names (:func:`loaders.records.guess_platform`):
   ``data``/``includes``/``author_id``/``__twarc`` → ``x-api``; ``$type``
@@ -24,12 +29,17 @@ from functools import lru_cache
 from pathlib import Path
 
 from graph.model import LoadError
+from loaders.bluesky_car import is_car
 from loaders.jsonio import JSON_SUFFIXES, iter_json
+from loaders.mastodon_export import is_follows_csv
+from loaders.nodexl import is_nodexl
 from loaders.records import guess_platform
 
-__all__ = ["sniff_platform", "is_graphml", "is_gexf", "is_x_archive"]
+__all__ = ["sniff_platform", "is_graphml", "is_gexf", "is_x_archive", "SNIFFERS"]
 
 _ARCHIVE_FILES = ("account.js", "follower.js", "following.js", "tweets.js", "tweet.js")
+_GML = re.compile(rb"^\s*(?:(?:#|Creator|Version|comment)[^\n]*\n\s*)*graph\s*\[", re.I)
+_PAJEK = re.compile(rb"^\s*(?:%[^\n]*\n\s*)*\*(?:vertices|network|arcs|edges)\b", re.I)
 _KEYS = (
     ("mastodon", re.compile(r'"(acct|reblog)"\s*:')),
     ("x", re.compile(r'"(author_id|__twarc|edit_history_tweet_ids|referenced_tweets)"\s*:')),
@@ -48,14 +58,50 @@ def is_gexf(path: Path, head: bytes) -> bool:
 def is_x_archive(path: Path, head: bytes) -> bool:
     if path.is_dir():
         folder = path / "data" if (path / "data").is_dir() else path
-        return any((folder / n).is_file() for n in _ARCHIVE_FILES)
+        if any((folder / n).is_file() for n in _ARCHIVE_FILES):
+            return True
+        js = folder / "js" if (folder / "js").is_dir() else folder
+        return (js / "user_details.js").is_file() or (js / "tweets").is_dir() and (js.name == "js")
     if head.startswith(b"PK") and zipfile.is_zipfile(path):
         try:
             names = zipfile.ZipFile(path).namelist()
         except (zipfile.BadZipFile, OSError):
             return False
-        return any(n.rsplit("/", 1)[-1] in _ARCHIVE_FILES for n in names)
-    return _text(head).startswith("window.YTD.")
+        from loaders.x_archive_files import member_role
+
+        return any(member_role(n) in ("account", "user_details", "follower", "following", "tweets", "tweet")
+                   for n in names)  # fmt: skip
+    text = _text(head)
+    return text.startswith(("window.YTD.", "Grailbird.data.", "var user_details")) or is_tweets_csv(head)
+
+
+def is_tweets_csv(head: bytes) -> bool:
+    """The ``tweets.csv`` of a 2012-2018 X archive (by its header)."""
+    first = _text(head).split("\n", 1)[0].lower()
+    return first.startswith('"tweet_id"') or first.startswith("tweet_id,") and "retweeted_status_id" in first
+
+
+def is_gml(path: Path, head: bytes) -> bool:
+    return not path.is_dir() and b"<" not in head[:1] and _GML.match(head.lstrip(b"\xef\xbb\xbf")) is not None
+
+
+def is_pajek(path: Path, head: bytes) -> bool:
+    return not path.is_dir() and _PAJEK.match(head.lstrip(b"\xef\xbb\xbf")) is not None
+
+
+def is_gdf(path: Path, head: bytes) -> bool:
+    return not path.is_dir() and head.lstrip(b"\xef\xbb\xbf \t\r\n").lower().startswith(b"nodedef>")
+
+
+def _platform(name: str):  # noqa: ANN202
+    def sniff(path: Path, head: bytes) -> bool:
+        if name == "bluesky" and not path.is_dir() and is_car(head):
+            return True
+        if name == "mastodon" and not path.is_dir() and is_follows_csv(head):
+            return True
+        return sniff_platform(path, head) == name
+
+    return sniff
 
 
 def sniff_platform(path: Path, head: bytes) -> str | None:
@@ -94,3 +140,18 @@ def _sniff_text(text: str) -> str | None:
 
 def _text(head: bytes) -> str:
     return head.decode("utf-8", "replace").lstrip("\ufeff \t\r\n")
+
+
+#: Format name -> detector (``loaders.registry`` orders them by priority).
+SNIFFERS = {
+    "graphml": is_graphml,
+    "gexf": is_gexf,
+    "gml": is_gml,
+    "pajek": is_pajek,
+    "gdf": is_gdf,
+    "nodexl": is_nodexl,
+    "x-archive": is_x_archive,
+    "x-api": _platform("x-api"),
+    "bluesky": _platform("bluesky"),
+    "mastodon": _platform("mastodon"),
+}

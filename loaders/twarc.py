@@ -18,8 +18,13 @@ tweet (``data``)                            post ``x:<id>`` by ``author_id``, wi
 ``referenced_tweets`` ``retweeted``         relay (kind ``retweet``) of the original; the
                                             retweet itself is not a post
 ``referenced_tweets`` ``quoted``            relay (kind ``quote``); the quote is a post too
-``entities.mentions`` / ``in_reply_to_user_id``  mention (a reply counts once)
-``includes.tweets``                         posts (the originals that relays point at)
+``entities.mentions`` / ``in_reply_to_user_id``  mention (a reply that also @-mentions its
+                                            target counts once, even when the mention has
+                                            no id); the reply is also a ``replies`` row
+``public_metrics`` (tweets)                 engagement columns of posts (likes, reposts,
+                                            replies, quotes)
+``includes.tweets``                         posts (the originals that relays point at),
+                                            with their authors' mentions
 users (``includes.users``, ``data``)        people: ``username``, ``name``,
                                             ``description``, ``public_metrics.followers_count``
 follower/following page                     follows
@@ -50,6 +55,15 @@ from loaders.records import Collected, Where, counted, mixed_platform_error
 __all__ = ["read_twarc", "parse_twarc"]
 
 _RT = re.compile(r"RT @(\w{1,15}):")
+#: User fields kept as extra person properties, and the tweet metrics kept as engagement.
+_USER_EXTRA = ("location", "url", "verified", "verified_type", "created_at", "protected")
+_USER_COUNTS = ("following_count", "tweet_count", "listed_count")
+_ENGAGEMENT = {
+    "likes": "like_count",
+    "reposts": "retweet_count",
+    "replies": "reply_count",
+    "quotes": "quote_count",
+}
 _FOLLOW_URL = re.compile(r"/2/users/(\d+)/(followers|following)\b")
 
 
@@ -83,6 +97,7 @@ class _Twarc:
         self.c = Collected("x")
         self.rt_author: dict[str, str] = {}  # original post id -> author ref, from "RT @name:"
         self.api_errors: Counter[str] = Counter()
+        self.seen_users: dict[str, dict] = {}  # user id -> the last user object read
         self.w = Where("<input>")
 
     def read(
@@ -148,12 +163,26 @@ class _Twarc:
             return
         w = self.w
         uid = w.num_id(u, "id", name)
+        if self.seen_users.get(uid) == u:  # the same user object on another page: already read
+            return
+        self.seen_users[uid] = u
         username = w.text(u, "username", name, required=True)
         metrics = w.obj(u.get("public_metrics") or {}, f"{name}.public_metrics")
         followers = w.count(metrics, "followers_count", f"{name}.public_metrics")
+        extra = {k: v for k in _USER_EXTRA if isinstance(v := u.get(k), (str, bool, int)) and v != ""}
+        for k in _USER_COUNTS:
+            v = metrics.get(k)
+            v = v if type(v) is int and v >= 0 else w.count(metrics, k, f"{name}.public_metrics")
+            if v is not None:
+                extra[k] = v
         self.c.person(
-            uid, username.lower(), w.text(u, "name", name), w.text(u, "description", name), followers
-        )  # type: ignore[arg-type,union-attr]
+            uid,
+            username.lower(),
+            w.text(u, "name", name),
+            w.text(u, "description", name),
+            followers,
+            extra or None,
+        )
 
     def follow_from_url(self, page: dict, user: dict) -> None:
         meta = page.get("__twarc")
@@ -171,8 +200,21 @@ class _Twarc:
         if author is None:
             return
         self.c.post(
-            f"x:{tid}", author, w.time(t, "created_at", name), self.tags(t, name), w.text(t, "text", name)
+            f"x:{tid}",
+            author,
+            w.time(t, "created_at", name),
+            self.tags(t, name),
+            w.text(t, "text", name),
+            self.post_extra(t, name),
         )
+        if any(r.get("type") == "retweeted" for r in t.get("referenced_tweets") or [] if isinstance(r, dict)):
+            return  # an included retweet: its mentions are its original's
+        for j, m in enumerate(w.items(self.entities(t, name), "mentions", f"{name}.entities")):
+            ref = self.mention_ref(
+                w.obj(m, f"{name}.entities.mentions[{j}]"), f"{name}.entities.mentions[{j}]"
+            )
+            if ref is not None:  # the original author's mentions (a retweeted or quoted post)
+                self.c.mention(author, ref, f"x:{tid}")
 
     def tweet(self, t: dict, name: str) -> None:
         w = self.w
@@ -195,23 +237,37 @@ class _Twarc:
             self.c.relay(author, f"x:{retweeted[0]}", "retweet", at)
             self.remember_rt_author(f"x:{retweeted[0]}", text, t, name)
             return
-        self.c.post(f"x:{tid}", author, at, self.tags(t, name), text)
+        self.c.post(f"x:{tid}", author, at, self.tags(t, name), text, self.post_extra(t, name))
         for kind, rid in refs:
             if kind == "quoted":
                 self.c.relay(author, f"x:{rid}", "quote", at)
-        mentioned = set()
         for j, m in enumerate(w.items(self.entities(t, name), "mentions", f"{name}.entities")):
             ref = self.mention_ref(
                 w.obj(m, f"{name}.entities.mentions[{j}]"), f"{name}.entities.mentions[{j}]"
             )
             if ref is not None:
-                mentioned.add(ref)
                 self.c.mention(author, ref, f"x:{tid}")
         reply_to = w.num_id(t, "in_reply_to_user_id", name, required=False)
-        if reply_to is not None and reply_to not in mentioned:
-            self.c.mention(author, reply_to, f"x:{tid}")
+        if reply_to is not None and reply_to != author:
+            self.c.mention(author, reply_to, f"x:{tid}")  # counted once with an @mention of the same account
+            self.c.reply(author, reply_to, f"x:{tid}", at)
 
     # -- helpers ------------------------------------------------------------------
+    def post_extra(self, t: dict, name: str) -> dict | None:
+        w = self.w
+        metrics = w.obj(t.get("public_metrics") or {}, f"{name}.public_metrics")
+        extra: dict[str, object] = {}
+        for col, key in _ENGAGEMENT.items():
+            v = metrics.get(key)
+            v = v if type(v) is int and v >= 0 else w.count(metrics, key, f"{name}.public_metrics")
+            if v is not None:
+                extra[col] = v
+        for r in t.get("referenced_tweets") or ():
+            if isinstance(r, dict) and r.get("type") == "replied_to" and r.get("id"):
+                extra["reply_to"] = f"x:{r['id']}"
+                break
+        return extra or None
+
     def entities(self, t: dict, name: str) -> dict:
         return self.w.obj(t.get("entities") or {}, f"{name}.entities")
 

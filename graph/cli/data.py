@@ -79,7 +79,7 @@ def info(obj: Ctx) -> None:
 
 @main.command()
 def formats() -> None:
-    """List the file formats `load` reads.
+    """List the file formats `load` reads, and what each reads and drops.
 
     \b
     Example:
@@ -89,6 +89,9 @@ def formats() -> None:
 
     for f in FORMATS.values():
         click.echo(f"{f.name:<10} {f.description}")
+        for label, text in (("reads", f.reads), ("drops", f.drops)):
+            if text:
+                click.echo(f"{'':<10}   {label}: {text}")
 
 
 @main.command()

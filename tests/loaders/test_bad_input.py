@@ -193,6 +193,168 @@ ERRORS = {
     ),
 }
 
+CAR = (FIX / "bluesky_car" / "bnewbold.robocracy.org.20250310005405.car").read_bytes()
+OUTBOX = (FIX / "mastodon_archive_export" / "outbox.json").read_text()
+TWEETS_CSV = (FIX / "x_archive_grailbird" / "tweets.csv").read_text()
+USER_DETAILS = (FIX / "x_archive_grailbird" / "data" / "js" / "user_details.js").read_text()
+GDF = (FIX / "gephi_real" / "gephi_doc_example.gdf").read_text()
+
+
+def old_archive(t: Path, csv_text: str) -> list[Path]:
+    (t / "data" / "js").mkdir(parents=True)
+    (t / "data" / "js" / "user_details.js").write_text(USER_DETAILS)
+    (t / "tweets.csv").write_text(csv_text)
+    return [t]
+
+
+def outbox_with(change) -> str:
+    box = json.loads(OUTBOX)
+    change(box["orderedItems"])
+    return json.dumps(box)
+
+
+def _first(items, kind):
+    return next(i for i in items if i["type"] == kind)
+
+
+ERRORS.update(
+    {
+        "truncated Bluesky CAR": (
+            lambda t: [write(t, "repo.car", CAR[: len(CAR) // 2])],
+            "auto",
+            r"repo.car: not a readable CAR file",
+        ),
+        "CAR that is not a repository": (
+            lambda t: [write(t, "x.car", bytes.fromhex("3aa265726f6f747381d82a58250001711220") + CAR[18:60])],
+            "bluesky",
+            r"x.car: not a readable CAR file|x.car: column 'roots\[0\]': not a repository export",
+        ),
+        "Mastodon boost without its post": (
+            lambda t: [
+                write(t, "outbox.json", outbox_with(lambda items: _first(items, "Announce").pop("object")))
+            ],
+            "auto",
+            r"outbox.json:1: column 'orderedItems\[\d+\].object': expected the boosted post's URI",
+        ),
+        "Mastodon mention naming nobody": (
+            lambda t: [
+                write(
+                    t,
+                    "outbox.json",
+                    outbox_with(
+                        lambda items: next(
+                            tag
+                            for i in items
+                            if i["type"] == "Create"
+                            for tag in i["object"]["tag"]
+                            if tag["type"] == "Mention"
+                        ).update(name="@x", href="https://misskey.io/notes/1")
+                    ),
+                )
+            ],
+            "mastodon",
+            r"outbox.json:1: column 'orderedItems\[\d+\].object.tag\[\d+\]': a mention that names no account",
+        ),
+        "Mastodon follows CSV of nobody": (
+            lambda t: [shutil.copy(FIX / "mastodon_csv" / "following_accounts.csv", t)],
+            "auto",
+            r"following_accounts.csv:1: whose following are these",
+        ),
+        "Mastodon follows CSV with a bad address": (
+            lambda t: [
+                write(
+                    t,
+                    "ann@a.social.following_accounts.csv",
+                    "Account address,Show boosts\nok@a.social,true\nnot-an-address,true\n",
+                )
+            ],
+            "auto",
+            r"following_accounts.csv:3: column 'Account address': 'not-an-address' is not an account address",
+        ),
+        "tweets.csv with a bad timestamp": (
+            lambda t: old_archive(t, TWEETS_CSV.replace("2013-03-25 00:16:47 +0000", "yesterday", 1)),
+            "auto",
+            r"tweets.csv:2: column 'timestamp': 'yesterday' is not a date/time",
+        ),
+        "tweets.csv without its text column": (
+            lambda t: old_archive(t, TWEETS_CSV.replace('"text"', '"body"', 1)),
+            "x-archive",
+            r"tweets.csv:1: column 'text': missing required column",
+        ),
+        "2012-2018 monthly file with a bad id": (
+            lambda t: [
+                _monthly(t, lambda text: text.replace('"274183827952373760"', '"27418382795237376O"'))
+            ],
+            "x-archive",
+            r"2012_11.js:\d+: column 'id_str': '27418382795237376O' is not a numeric id",
+        ),
+        "GDF with a bad boolean": (
+            lambda t: [write(t, "g.gdf", GDF.replace("s2,s3,true", "s2,s3,maybe"))],
+            "auto",
+            r"g.gdf:7: column 'directed': 'maybe' is not true/false",
+        ),
+        "GDF quote not closed": (
+            lambda t: [write(t, "g.gdf", GDF.replace("'219,116,251'\ns3", "'219,116,251\ns3", 1))],
+            "gdf",
+            r"g.gdf:3: a quoted value is not closed",
+        ),
+        "malformed GML": (
+            lambda t: [write(t, "g.gml", (FIX / "gephi_real" / "polblogs_top40.gml").read_text()[:3000])],
+            "auto",
+            r"g.gml:(\d+:)? not valid GML",
+        ),
+        "malformed Pajek": (
+            lambda t: [
+                write(
+                    t,
+                    "k.net",
+                    (FIX / "gephi_real" / "karate.net").read_text().replace("*Vertices 34", "*Vertices 340"),
+                )
+            ],
+            "auto",
+            r"k.net: not valid Pajek",
+        ),
+        "NodeXL relationship we do not know": (
+            lambda t: [_nodexl(t, "Likes")],
+            "auto",
+            r"w.xlsx:3: column 'Relationship': 'Likes' is not a relationship",
+        ),
+        "corrupt NodeXL workbook": (
+            lambda t: [
+                write(t, "w.xlsx", (FIX / "gephi_real" / "nodexl_teaching_abcd.xlsx").read_bytes()[:5000])
+            ],
+            "nodexl",
+            r"w.xlsx: not a readable Excel workbook",
+        ),
+    }
+)
+
+
+def _monthly(t: Path, change) -> Path:
+    js = t / "data" / "js"
+    (js / "tweets").mkdir(parents=True)
+    (js / "user_details.js").write_text(USER_DETAILS)
+    month = js / "tweets" / "2012_11.js"
+    month.write_text(
+        change((FIX / "x_archive_grailbird" / "data" / "js" / "tweets" / "2012_11.js").read_text())
+    )
+    return month
+
+
+def _nodexl(t: Path, *relationships: str) -> Path:
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Edges"
+    ws.append([None, None, "Visual Properties"])
+    ws.append(["Vertex 1", "Vertex 2", "Relationship"])
+    for rel in relationships:
+        ws.append(["ann", "bea", rel])
+    wb.save(t / "w.xlsx")
+    return t / "w.xlsx"
+
+
 # name -> (make files, expected note regex, check)
 SKIPS = {
     "BOM": (
@@ -234,6 +396,31 @@ SKIPS = {
         lambda b: True,
     ),
     "50 MB single line": (lambda t: [huge_line(t)], None, lambda b: len(b.posts["text"].iloc[0]) == 50 << 20),
+    "X mention of a deleted account (id -1)": (
+        lambda t: [FIX / "x_archive_deleted_mention"],
+        r"mention\(s\)/replies of deleted accounts \(X writes id -1\) kept by their @name",
+        lambda b: "x:atoilet234" in set(b.people.pid),
+    ),
+    "Mastodon likes and bookmarks": (
+        lambda t: [FIX / "mastodon_archive_export"],
+        r"skipped \(archive\): 15 likes entries",
+        lambda b: True,
+    ),
+    "yEd blank labels": (
+        lambda t: [FIX / "gephi_real" / "yed_items05.graphml"],
+        r"4 node\(s\) with a blank label, keyed by their node id",
+        lambda b: "x:n12" in set(b.people.pid),
+    ),
+    "tweets.csv beside the monthly files": (
+        lambda t: [FIX / "x_archive_grailbird"],
+        r"tweets.csv: skipped \(data/js/tweets/ holds the same tweets",
+        lambda b: len(b.posts) > 0,
+    ),
+    "NodeXL 'Tweet' self-rows": (
+        lambda t: [_nodexl(t, "Tweet", "Mentions")],
+        r"skipped 1 'Tweet' row",
+        lambda b: b.follows.empty and len(b.mentions) == 1,
+    ),
     "single-line 5 MB array": (
         lambda t: [mastodon_accounts_line(t, 20_000)],
         None,

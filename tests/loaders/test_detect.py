@@ -38,6 +38,24 @@ FIX = ROOT / "tests" / "fixtures"
         ("mastodon_archive/coffee.social.user.lisa.json", "mastodon"),
         ("gephi/coffee.graphml", "graphml"),
         ("gephi/coffee.gexf", "gexf"),
+        ("x_archive_deleted_mention", "x-archive"),
+        ("x_archive_grailbird", "x-archive"),
+        ("x_archive_grailbird/tweets.csv", "x-archive"),
+        ("x_archive_grailbird/data/js/tweets/2013_01.js", "x-archive"),
+        ("mastodon_archive_export", "mastodon"),
+        ("mastodon_archive_export/outbox.json", "mastodon"),
+        ("mastodon_archive_export/actor.json", "mastodon"),
+        ("mastodon_csv/following_accounts.csv", "mastodon"),
+        ("bluesky_car/bnewbold.robocracy.org.20250310005405.car", "bluesky"),
+        ("bluesky_atproto_dump/author_feed.json", "bluesky"),
+        ("bluesky_atproto_dump/search_posts.json", "bluesky"),
+        ("twarc_old/noflat_trimmed.jsonl", "x-api"),
+        ("gephi_real/yed_items05.graphml", "graphml"),
+        ("gephi_real/twitter_country_gexf13.gexf", "gexf"),
+        ("gephi_real/polblogs_top40.gml", "gml"),
+        ("gephi_real/karate.net", "pajek"),
+        ("gephi_real/gephi_doc_example.gdf", "gdf"),
+        ("gephi_real/nodexl_teaching_abcd.xlsx", "nodexl"),
     ],
 )
 def test_fixture_formats_are_detected(path, expected):
@@ -102,6 +120,24 @@ def test_auto_reads_several_formats_and_says_what_it_detected():
 
 
 def test_every_format_is_registered():
-    assert {"csv", "snap", "x-api", "twarc", "x-archive", "bluesky", "mastodon", "graphml", "gexf"} <= set(
-        FORMATS
+    assert {"csv", "snap", "x-api", "twarc", "x-archive", "bluesky", "mastodon", "graphml", "gexf", "gml",
+            "pajek", "gdf", "nodexl"} <= set(FORMATS)  # fmt: skip
+
+
+def test_every_format_says_what_it_reads_and_drops():
+    for f in FORMATS.values():
+        if f.name != "twarc":  # an alias of x-api
+            assert f.reads and f.drops, f.name
+
+
+def test_formats_command_prints_reads_and_drops():
+    from click.testing import CliRunner
+
+    from graph.cli import main
+
+    out = CliRunner().invoke(main, ["formats"]).output
+    assert (
+        "nodexl" in out
+        and out.count("reads:") == len(FORMATS) - 1
+        and out.count("drops:") == len(FORMATS) - 1
     )

@@ -298,3 +298,93 @@ def test_chunked_reading_matches_whole_reading(records, chunk, sep, cut, as_arra
         assert _parse_all(text.encode("utf-8", "surrogatepass")) == whole
     finally:
         jsonio.READ_CHUNK = saved
+
+
+# -- issue #13 formats: the same treatment ------------------------------------------------
+import tempfile  # noqa: E402
+
+from loaders.graph_text import read_text_graph  # noqa: E402
+from loaders.mastodon import read_mastodon  # noqa: E402
+from loaders.nodexl import read_nodexl  # noqa: E402
+from loaders.x_archive import read_x_archive  # noqa: E402
+
+USER_DETAILS = (FIX / "x_archive_grailbird" / "data" / "js" / "user_details.js").read_bytes()
+
+
+def _in_tmp(name: str, data: bytes, with_owner: bool = False) -> Path:
+    d = Path(tempfile.mkdtemp(prefix="fuzz-"))
+    if with_owner:
+        (d / "data" / "js" / "tweets").mkdir(parents=True)
+        (d / "data" / "js" / "user_details.js").write_bytes(USER_DETAILS)
+    f = d / name
+    f.parent.mkdir(parents=True, exist_ok=True)
+    f.write_bytes(data)
+    return f
+
+
+FILE_PARSERS = {
+    "car": lambda d: read_bluesky_files([_in_tmp("repo.car", d)]),
+    "gml": lambda d: read_text_graph(_in_tmp("g.gml", d), fmt="gml"),
+    "pajek": lambda d: read_text_graph(_in_tmp("g.net", d), fmt="pajek"),
+    "gdf": lambda d: read_text_graph(_in_tmp("g.gdf", d), fmt="gdf"),
+    "nodexl": lambda d: read_nodexl(_in_tmp("w.xlsx", d)),
+    "mastodon-archive": lambda d: read_mastodon([_in_tmp("outbox.json", d)]),
+    "mastodon-csv": lambda d: read_mastodon([_in_tmp("ann@a.social.following_accounts.csv", d)]),
+    "tweets-csv": lambda d: read_x_archive([_in_tmp("tweets.csv", d, with_owner=True).parent]),
+    "grailbird": lambda d: read_x_archive(
+        [_in_tmp("data/js/tweets/2013_01.js", d, with_owner=True).parents[3]]
+    ),
+}
+NEW_SAMPLES = {
+    "car": (FIX / "bluesky_car" / "bnewbold.robocracy.org.20250310005405.car").read_bytes(),
+    "gml": (FIX / "gephi_real" / "polblogs_top40.gml").read_bytes()[:6000],
+    "pajek": (FIX / "gephi_real" / "karate.net").read_bytes(),
+    "gdf": (FIX / "gephi_real" / "gephi_doc_example.gdf").read_bytes(),
+    "nodexl": (FIX / "gephi_real" / "nodexl_teaching_abcd.xlsx").read_bytes(),
+    "mastodon-archive": (FIX / "mastodon_archive_export" / "outbox.json").read_bytes()[:8000],
+    "mastodon-csv": (FIX / "mastodon_csv" / "following_accounts.csv").read_bytes(),
+    "tweets-csv": (FIX / "x_archive_grailbird" / "tweets.csv").read_bytes(),
+    "grailbird": (FIX / "x_archive_grailbird" / "data" / "js" / "tweets" / "2013_01.js").read_bytes(),
+}
+
+
+def read_bluesky_files(paths):
+    from loaders.bluesky import read_bluesky
+
+    return read_bluesky(paths)
+
+
+def file_loads_or_load_error(name: str, data: bytes) -> None:
+    try:
+        result = FILE_PARSERS[name](data)
+    except LoadError:
+        return
+    assert isinstance(result, GraphBatch)
+
+
+@FUZZ
+@given(name=st.sampled_from(sorted(FILE_PARSERS)), data=st.binary(max_size=400))
+def test_new_formats_random_bytes(name, data):
+    file_loads_or_load_error(name, data)
+
+
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(name=st.sampled_from(sorted(NEW_SAMPLES)), data=st.data())
+def test_new_formats_mutated_fixtures(name, data):
+    file_loads_or_load_error(name, mutated(NEW_SAMPLES[name], data))
+
+
+SDK_DUMPS = [
+    json.loads((FIX / "bluesky_atproto_dump" / n).read_text())
+    for n in ("author_feed.json", "search_posts.json")
+]
+OUTBOX_ITEMS = json.loads((FIX / "mastodon_archive_export" / "outbox.json").read_text())
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data())
+def test_perturbed_sdk_dumps_and_outboxes(data):
+    dump = perturbed(data.draw(st.sampled_from(SDK_DUMPS)), data)
+    loads_or_load_error("bluesky", json.dumps(dump).encode())
+    box = perturbed(OUTBOX_ITEMS, data)
+    file_loads_or_load_error("mastodon-archive", json.dumps(box).encode())

@@ -84,7 +84,15 @@ def test_flattened_form_gives_the_same_graph_as_pages(search):
         "x:1780000000000000103",
         "x:1780000000000000104",
     }
-    assert pairs(flat.mentions) == [("x:cuppingcarl", "x:latteartlisa")]
+    # the quoted/retweeted original (by lisa) mentions bea: the original author's mention, in both forms
+    assert (
+        pairs(flat.mentions)
+        == pairs(search.mentions)
+        == [
+            ("x:cuppingcarl", "x:latteartlisa"),
+            ("x:latteartlisa", "x:baristabea"),
+        ]
+    )
 
 
 def test_progress_counts_records():
