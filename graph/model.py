@@ -9,6 +9,7 @@ embedded LadybugDB store and Neo4j) hold exactly this schema::
     (:Person)-[:RELAYED {kind, at}]->(:Post)              retweet/repost/boost/quote
     (:Person)-[:RELAYS {count, first_at, last_at}]->(:Person)   aggregate of RELAYED
     (:Person)-[:MENTIONS {count}]->(:Person)
+    (:Person)-[:REPLIES {count, first_at, last_at}]->(:Person)  replied to their posts
 
 A person is identified by ``platform`` + ``handle``; the key ``pid`` is
 ``"<platform>:<handle>"`` with the handle normalised by :func:`normalize_handle`.
@@ -45,8 +46,8 @@ __all__ = [
 ]
 
 RELAY_KINDS = ("retweet", "repost", "boost", "quote")
-EdgeKind = Literal["follows", "relays", "mentions"]
-EDGE_KINDS: tuple[str, ...] = ("follows", "relays", "mentions")
+EdgeKind = Literal["follows", "relays", "mentions", "replies"]
+EDGE_KINDS: tuple[str, ...] = ("follows", "relays", "mentions", "replies")
 
 #: Metric columns written back to ``Person`` by ranking (all DOUBLE except
 #: ``kshell`` and ``community``, which are INT64).
@@ -166,6 +167,7 @@ TABLE_DTYPES: dict[str, dict[str, str]] = {
         "bio": "str",
         "followers_count": "Int64",
         "topics": "object",
+        "extra": "object",
     },
     "follows": {"source": "str", "target": "str"},
     "posts": {
@@ -174,6 +176,11 @@ TABLE_DTYPES: dict[str, dict[str, str]] = {
         "created_at": "datetime64[us]",
         "hashtags": "object",
         "text": "str",
+        "reply_to": "str",
+        "likes": "Int64",
+        "reposts": "Int64",
+        "replies": "Int64",
+        "quotes": "Int64",
     },
     "relayed": {"person": "str", "post_id": "str", "kind": "str", "at": "datetime64[us]"},
     "relays": {
@@ -184,6 +191,13 @@ TABLE_DTYPES: dict[str, dict[str, str]] = {
         "last_at": "datetime64[us]",
     },
     "mentions": {"source": "str", "target": "str", "count": "int64"},
+    "replies": {
+        "source": "str",
+        "target": "str",
+        "count": "int64",
+        "first_at": "datetime64[us]",
+        "last_at": "datetime64[us]",
+    },
 }
 
 
@@ -204,6 +218,12 @@ class GraphBatch:
       ``A B w``) *replace* a pair's count on reload; aggregates derived from
       ``relayed`` events are recomputed by the store from its events.
     * ``mentions``: source, target, count (replace on reload).
+    * ``replies``: source, target, count, first_at, last_at: "source replied to target's
+      posts count times" (replace on reload).
+
+    People may carry ``extra`` (a dict of attributes the model has no column for; stored as
+    JSON text) and posts the engagement the platform declared (``likes``, ``reposts``,
+    ``replies``, ``quotes``) and ``reply_to`` (the post replied to).
 
     ``sources`` names the files, ``notes`` collects what a loader skipped or
     detected, for the user.
@@ -215,10 +235,11 @@ class GraphBatch:
     relayed: pd.DataFrame = field(default_factory=lambda: _frame(TABLE_DTYPES["relayed"]))
     relays: pd.DataFrame = field(default_factory=lambda: _frame(TABLE_DTYPES["relays"]))
     mentions: pd.DataFrame = field(default_factory=lambda: _frame(TABLE_DTYPES["mentions"]))
+    replies: pd.DataFrame = field(default_factory=lambda: _frame(TABLE_DTYPES["replies"]))
     sources: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
 
-    TABLES = ("people", "follows", "posts", "relayed", "relays", "mentions")
+    TABLES = ("people", "follows", "posts", "relayed", "relays", "mentions", "replies")
 
     def sizes(self) -> dict[str, int]:
         """Row count per table.

@@ -304,8 +304,8 @@ def _people_with_referenced(batch: GraphBatch) -> pd.DataFrame:
             batch.relays["target"],
             batch.mentions["source"],
             batch.mentions["target"],
-            batch.replies["source"],  # type: ignore[attr-defined]
-            batch.replies["target"],  # type: ignore[attr-defined]
+            batch.replies["source"],
+            batch.replies["target"],
         ],
         ignore_index=True,
     )

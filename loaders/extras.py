@@ -1,9 +1,6 @@
-"""What loaders read beyond the stores' schema, kept in the batch so nothing is lost.
+"""What loaders read beyond people, follows, posts, relays and mentions.
 
-The stores hold exactly :mod:`graph.model`'s tables and read only the columns they
-know (``graph/upsert.py`` selects columns by name), so everything here travels in
-the batch and is ignored by today's stores until the model grows the matching
-columns:
+The model (:mod:`graph.model`) and both stores keep all of it:
 
 * ``people.extra`` (object): a dict of the node/profile attributes this model has no
   column for (``{"country": "France", "party": "D"}``, X ``location``, NodeXL
@@ -74,7 +71,7 @@ def set_replies(batch: GraphBatch, df: pd.DataFrame | None) -> GraphBatch:
         out[c] = (
             df[c].astype(t) if c in df else pd.Series(1 if c == "count" else None, index=df.index).astype(t)
         )
-    batch.replies = out.reset_index(drop=True)  # type: ignore[attr-defined]
+    batch.replies = out.reset_index(drop=True)
     return batch
 
 

@@ -12,7 +12,7 @@ from graph.model import METRICS
 __all__ = ["REL_TYPES", "LB_SCHEMA", "PERSON_PROPS", "POST_PROPS"]
 
 #: edge kind -> relationship type (allow-list)
-REL_TYPES = {"follows": "FOLLOWS", "relays": "RELAYS", "mentions": "MENTIONS"}
+REL_TYPES = {"follows": "FOLLOWS", "relays": "RELAYS", "mentions": "MENTIONS", "replies": "REPLIES"}
 
 _INT_METRICS = {"followers", "kshell"}
 
@@ -25,6 +25,7 @@ PERSON_PROPS: dict[str, str] = {
     "bio": "STRING",
     "followers_count": "INT64",
     "topics": "STRING[]",
+    "extra": "STRING",
     **{m: ("INT64" if m in _INT_METRICS else "DOUBLE") for m in METRICS},
     "community": "INT64",
     "score": "DOUBLE",
@@ -49,6 +50,11 @@ POST_PROPS: dict[str, str] = {
     "created_at": "TIMESTAMP",
     "hashtags": "STRING[]",
     "text": "STRING",
+    "reply_to": "STRING",
+    "likes": "INT64",
+    "reposts": "INT64",
+    "replies": "INT64",
+    "quotes": "INT64",
 }
 
 
@@ -64,8 +70,10 @@ LB_SCHEMA: tuple[str, ...] = (
     "CREATE REL TABLE IF NOT EXISTS RELAYED(FROM Person TO Post, kind STRING, at TIMESTAMP)",
     "CREATE REL TABLE IF NOT EXISTS RELAYS(FROM Person TO Person, count INT64, first_at TIMESTAMP, last_at TIMESTAMP)",
     "CREATE REL TABLE IF NOT EXISTS MENTIONS(FROM Person TO Person, count INT64)",
+    "CREATE REL TABLE IF NOT EXISTS REPLIES(FROM Person TO Person, count INT64, first_at TIMESTAMP, last_at TIMESTAMP)",
     # a store made by an earlier version gets the properties added since (no-op otherwise)
     *(f"ALTER TABLE Person ADD IF NOT EXISTS {k} {t}" for k, t in PERSON_PROPS.items() if k != "pid"),
+    *(f"ALTER TABLE Post ADD IF NOT EXISTS {k} {t}" for k, t in POST_PROPS.items() if k != "post_id"),
 )
 
 # -- embedded (LadybugDB) ---------------------------------------------------------
@@ -78,6 +86,7 @@ LB_COUNTS = {
     "relayed": "MATCH ()-[r:RELAYED]->() RETURN count(r)",
     "relays": "MATCH ()-[r:RELAYS]->() RETURN count(r)",
     "mentions": "MATCH ()-[r:MENTIONS]->() RETURN count(r)",
+    "replies": "MATCH ()-[r:REPLIES]->() RETURN count(r)",
 }
 LB_ALL_PIDS = "MATCH (p:Person) RETURN p.pid AS pid"
 LB_ALL_POST_IDS = "MATCH (p:Post) RETURN p.post_id AS post_id"
@@ -86,11 +95,13 @@ LB_EDGE_OFFSETS = {
     "follows": "MATCH (a:Person)-[r:FOLLOWS]->(b:Person) RETURN offset(id(a)) AS s, offset(id(b)) AS d, 1.0 AS w",
     "relays": "MATCH (a:Person)-[r:RELAYS]->(b:Person) RETURN offset(id(a)) AS s, offset(id(b)) AS d, CAST(r.count, 'DOUBLE') AS w",
     "mentions": "MATCH (a:Person)-[r:MENTIONS]->(b:Person) RETURN offset(id(a)) AS s, offset(id(b)) AS d, CAST(r.count, 'DOUBLE') AS w",
+    "replies": "MATCH (a:Person)-[r:REPLIES]->(b:Person) RETURN offset(id(a)) AS s, offset(id(b)) AS d, CAST(r.count, 'DOUBLE') AS w",
 }
 LB_EDGE_PAIRS = {
     "follows": "MATCH (a:Person)-[r:FOLLOWS]->(b:Person) RETURN a.pid AS source, b.pid AS target",
     "relays": "MATCH (a:Person)-[r:RELAYS]->(b:Person) RETURN a.pid AS source, b.pid AS target, r.count AS count, r.first_at AS first_at, r.last_at AS last_at",
     "mentions": "MATCH (a:Person)-[r:MENTIONS]->(b:Person) RETURN a.pid AS source, b.pid AS target, r.count AS count",
+    "replies": "MATCH (a:Person)-[r:REPLIES]->(b:Person) RETURN a.pid AS source, b.pid AS target, r.count AS count, r.first_at AS first_at, r.last_at AS last_at",
 }
 LB_RELAYED_KEYS = "MATCH (a:Person)-[r:RELAYED]->(p:Post) RETURN a.pid AS person, p.post_id AS post_id"
 LB_RELAY_EVENTS = (
@@ -108,11 +119,16 @@ LB_COPY = {
     "RELAYED": "COPY RELAYED FROM $df",
     "RELAYS": "COPY RELAYS FROM $df",
     "MENTIONS": "COPY MENTIONS FROM $df",
+    "REPLIES": "COPY REPLIES FROM $df",
 }
 # set-clauses below are built from PERSON_PROPS names only (allow-list), never input
 LB_UPDATE_PEOPLE = "LOAD FROM $df MATCH (p:Person {{pid: pid}}) SET {sets}"
 LB_SET_RELAYS = (
     "LOAD FROM $df MATCH (a:Person {pid: source})-[r:RELAYS]->(b:Person {pid: target}) "
+    "SET r.count = count, r.first_at = first_at, r.last_at = last_at"
+)
+LB_SET_REPLIES = (
+    "LOAD FROM $df MATCH (a:Person {pid: source})-[r:REPLIES]->(b:Person {pid: target}) "
     "SET r.count = count, r.first_at = first_at, r.last_at = last_at"
 )
 LB_SET_MENTIONS = (
@@ -123,6 +139,7 @@ LB_CLEAR = (
     "MATCH ()-[r:FOLLOWS]->() DELETE r",
     "MATCH ()-[r:RELAYS]->() DELETE r",
     "MATCH ()-[r:MENTIONS]->() DELETE r",
+    "MATCH ()-[r:REPLIES]->() DELETE r",
     "MATCH ()-[r:RELAYED]->() DELETE r",
     "MATCH ()-[r:AUTHORED]->() DELETE r",
     "MATCH (p:Post) DELETE p",
@@ -149,6 +166,7 @@ NEO_COUNTS = {
     "relayed": "MATCH ()-[r:RELAYED]->() RETURN count(r)",
     "relays": "MATCH ()-[r:RELAYS]->() RETURN count(r)",
     "mentions": "MATCH ()-[r:MENTIONS]->() RETURN count(r)",
+    "replies": "MATCH ()-[r:REPLIES]->() RETURN count(r)",
 }
 NEO_ANY_PERSON = "MATCH (n:Person) RETURN n.pid LIMIT 1"
 #: internal id and key of every node, in chunks: RETURN ids, keys
@@ -167,6 +185,9 @@ NEO_EDGE_IDS = {
     "collect(coalesce(toString(r.last_at), '')) AS last_at RETURN s, d, count, first_at, last_at",
     "mentions": "MATCH (a:Person)-[r:MENTIONS]->(b:Person) WITH id(a) AS s, collect(id(b)) AS d, "
     "collect(coalesce(r.count, 1)) AS count RETURN s, d, count",
+    "replies": "MATCH (a:Person)-[r:REPLIES]->(b:Person) WITH id(a) AS s, collect(id(b)) AS d, "
+    "collect(coalesce(r.count, 1)) AS count, collect(coalesce(toString(r.first_at), '')) AS first_at, "
+    "collect(coalesce(toString(r.last_at), '')) AS last_at RETURN s, d, count, first_at, last_at",
     "relayed": "MATCH (a:Person)-[r:RELAYED]->(b:Post) WITH id(a) AS s, collect(id(b)) AS d, "
     "collect(coalesce(r.kind, '')) AS kind, collect(coalesce(toString(r.at), '')) AS at "
     "RETURN s, d, kind, at",
@@ -207,6 +228,10 @@ NEO_CREATE_FLAT = {
     "MENTIONS": "UNWIND range(0, size($s) - 1) AS i MATCH (a) WHERE id(a) = $s[i] "
     "MATCH (b) WHERE id(b) = $d[i] CREATE (a)-[r:MENTIONS {count: $count[i]}]->(b) "
     "RETURN collect(id(r)) AS ids",
+    "REPLIES": "UNWIND range(0, size($s) - 1) AS i MATCH (a) WHERE id(a) = $s[i] "
+    "MATCH (b) WHERE id(b) = $d[i] "
+    "CREATE (a)-[r:REPLIES {count: $count[i], first_at: $first_at[i], last_at: $last_at[i]}]->(b) "
+    "RETURN collect(id(r)) AS ids",
 }
 NEO_SET_EDGES = {
     "set_relays": "UNWIND range(0, size($s) - 1) AS i MATCH (a) WHERE id(a) = $s[i] "
@@ -214,6 +239,9 @@ NEO_SET_EDGES = {
     "SET r.count = $count[i], r.first_at = $first_at[i], r.last_at = $last_at[i]",
     "set_mentions": "UNWIND range(0, size($s) - 1) AS i MATCH (a) WHERE id(a) = $s[i] "
     "MATCH (a)-[r:MENTIONS]->(b) WHERE id(b) = $d[i] SET r.count = $count[i]",
+    "set_replies": "UNWIND range(0, size($s) - 1) AS i MATCH (a) WHERE id(a) = $s[i] "
+    "MATCH (a)-[r:REPLIES]->(b) WHERE id(b) = $d[i] "
+    "SET r.count = $count[i], r.first_at = $first_at[i], r.last_at = $last_at[i]",
 }
 # {sets} is built from PERSON_PROPS names only (allow-list), never from input
 NEO_UPDATE_PEOPLE = "UNWIND $rows AS row MATCH (p:Person {{pid: row.pid}}) SET {sets} RETURN count(p) AS n"

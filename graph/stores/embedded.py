@@ -136,7 +136,8 @@ class EmbeddedStore(Store):
                 sets = ", ".join(f"p.{c} = coalesce({c}, p.{c})" for c in step.frame.columns if c != "pid")
                 text = q.LB_UPDATE_PEOPLE.format(sets=sets)
             else:
-                text = {"set_relays": q.LB_SET_RELAYS, "set_mentions": q.LB_SET_MENTIONS}[step.kind]
+                text = {"set_relays": q.LB_SET_RELAYS, "set_mentions": q.LB_SET_MENTIONS,
+                        "set_replies": q.LB_SET_REPLIES}[step.kind]  # fmt: skip
             conn.execute(text, {"df": _arrow(step.frame)})
         if progress:
             progress(len(steps), len(steps), "committed")

@@ -383,7 +383,7 @@ def _batch_key(batch: GraphBatch) -> str:
     """What identifies "the same load" again: its files and table sizes.
 
     >>> _batch_key(GraphBatch(sources=["f.txt"]))
-    'f.txt|people=0,follows=0,posts=0,relayed=0,relays=0,mentions=0'
+    'f.txt|people=0,follows=0,posts=0,relayed=0,relays=0,mentions=0,replies=0'
     """
     sizes = ",".join(f"{k}={v}" for k, v in batch.sizes().items())
     return f"{'; '.join(str(s) for s in batch.sources)}|{sizes}"

@@ -42,7 +42,7 @@ __all__ = [
 ]
 
 #: copy steps that may be committed in parts (a reload recognises every row of them)
-STAGED = ("Person", "Post", "AUTHORED", "FOLLOWS", "MENTIONS")
+STAGED = ("Person", "Post", "AUTHORED", "FOLLOWS", "MENTIONS", "REPLIES")
 
 
 # -- reads ---------------------------------------------------------------------------
@@ -96,11 +96,12 @@ def edge_pairs(tx: Any, kind: str, people: pd.Series) -> pd.DataFrame:
     df = pd.DataFrame(
         {"source": pid_of.reindex(edges["s"]).to_numpy(), "target": pid_of.reindex(edges["d"]).to_numpy()}
     ).astype("str")
-    if kind in ("relays", "mentions"):
-        df["count"] = edges["count"]
-    if kind == "relays":
-        df["first_at"] = timestamps(edges["first_at"])
-        df["last_at"] = timestamps(edges["last_at"])
+    none = np.array([], dtype=object)
+    if kind in ("relays", "mentions", "replies"):
+        df["count"] = edges.get("count", np.array([], dtype=np.int64))
+    if kind in ("relays", "replies"):
+        df["first_at"] = timestamps(edges.get("first_at", none))
+        df["last_at"] = timestamps(edges.get("last_at", none))
     return df
 
 

@@ -52,7 +52,21 @@ class Plan:
         bucket[key] = bucket.get(key, 0) + len(frame)
 
 
-PROFILE = ("platform", "handle", "name", "bio", "followers_count", "topics")
+PROFILE = ("platform", "handle", "name", "bio", "followers_count", "topics", "extra")
+#: post columns copied when a load has them
+POST_DETAILS = ("created_at", "hashtags", "text", "reply_to", "likes", "reposts", "replies", "quotes")
+
+
+def _extra_json(values: pd.Series) -> pd.Series:
+    """``extra`` dicts as JSON text (None when empty): the stores keep them as a string.
+
+    >>> _extra_json(pd.Series([{"country": "FR"}, None, {}])).tolist()
+    ['{"country": "FR"}', None, None]
+    """
+    import json
+
+    text = [json.dumps(d, sort_keys=True, default=str) if isinstance(d, dict) and d else None for d in values]
+    return pd.Series(text, index=values.index, dtype=object)
 
 
 def plan_load(batch: GraphBatch, existing: Existing | None) -> Plan:
@@ -64,12 +78,16 @@ def plan_load(batch: GraphBatch, existing: Existing | None) -> Plan:
     [('Person', 2), ('FOLLOWS', 1)]
     """
     plan = Plan()
-    _people(plan, batch.people, existing)
+    people = batch.people
+    if "extra" in people:
+        people = people.assign(extra=_extra_json(people["extra"]))
+    _people(plan, people, existing)
     authors = _posts(plan, batch, existing)
     _follows(plan, batch.follows, existing)
     derived = _relayed(plan, batch, authors, existing)
     _aggregates(plan, "relays", derived, batch.relays, existing)
     _aggregates(plan, "mentions", None, batch.mentions, existing)
+    _aggregates(plan, "replies", None, batch.replies, existing)
     return plan
 
 
@@ -83,7 +101,7 @@ def _people(plan: Plan, people: pd.DataFrame, existing: Existing | None) -> None
     if old.empty:
         return
     old["topics"] = old["topics"].map(lambda t: t if isinstance(t, list) and t else None)
-    cols = ["pid", *[c for c in ("name", "bio", "followers_count", "topics") if old[c].notna().any()]]
+    cols = ["pid", *[c for c in ("name", "bio", "followers_count", "topics", "extra") if c in old and old[c].notna().any()]]
     if len(cols) > 1:
         plan.add("update_people", "Person", old[cols], "people (updates)")
 
@@ -93,7 +111,7 @@ def _posts(plan: Plan, batch: GraphBatch, existing: Existing | None) -> pd.Serie
     posts = batch.posts
     old = existing.posts() if existing is not None else pd.DataFrame({"post_id": [], "author": []})
     new = posts[~posts["post_id"].isin(old["post_id"])]
-    cols = ["post_id", "author", *[c for c in ("created_at", "hashtags", "text") if new[c].notna().any()]]
+    cols = ["post_id", "author", *[c for c in POST_DETAILS if c in new and new[c].notna().any()]]
     plan.add("copy", "Post", new[cols], "posts")
     plan.add("copy", "AUTHORED", new[["author", "post_id"]], "authorship")
     both = pd.concat([old[["post_id", "author"]], posts[["post_id", "author"]]], ignore_index=True)
@@ -134,7 +152,8 @@ def _aggregates(
     plan: Plan, kind: str, derived: pd.DataFrame | None, given: pd.DataFrame, existing: Existing | None
 ) -> None:
     table = kind.upper()
-    cols = ["source", "target", "count"] + (["first_at", "last_at"] if kind == "relays" else [])
+    timed = kind in ("relays", "replies")
+    cols = ["source", "target", "count"] + (["first_at", "last_at"] if timed else [])
     frames = [f[cols] for f in (derived, given) if f is not None and len(f)]
     if not frames:
         return
@@ -151,7 +170,7 @@ def _aggregates(
     upd = merged[~fresh].copy()
     if upd.empty:
         return
-    if kind == "relays":
+    if timed:
         from_events = upd.set_index(["source", "target"]).index.isin(
             derived.set_index(["source", "target"]).index if derived is not None and len(derived) else []
         )
@@ -163,7 +182,7 @@ def _aggregates(
 
 def _combine(rows: pd.DataFrame, kind: str) -> pd.DataFrame:
     agg: dict[str, str] = {"count": "sum"}
-    if kind == "relays":
+    if kind in ("relays", "replies"):
         agg.update(first_at="min", last_at="max")
     return rows.groupby(["source", "target"], as_index=False).agg(agg)
 

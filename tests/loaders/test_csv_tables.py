@@ -22,7 +22,7 @@ def test_all_tables(tmp_path):
     write(tmp_path, "relays.csv", "person,post_id,kind,created_at\nben,10,retweet,2025-03-05T00:00:00Z\ncleo,10,,1741132800\n")
     write(tmp_path, "mentions.csv", "source,target,count\nben,ana,2\n")
     b = read_csv_tables([tmp_path])
-    assert b.sizes() == {"people": 3, "follows": 2, "posts": 1, "relayed": 2, "relays": 0, "mentions": 1}
+    assert b.sizes() == {"people": 3, "follows": 2, "posts": 1, "relayed": 2, "relays": 0, "mentions": 1, "replies": 0}
     ana = b.people.set_index("pid").loc["x:ana"]
     assert ana["handle"] == "ana" and ana["followers_count"] == 120 and ana["topics"] == ["#latteart", "#espresso"]
     assert b.posts.iloc[0]["post_id"] == "x:10" and b.posts.iloc[0]["hashtags"] == ["#latteart"]

@@ -34,7 +34,7 @@ def tiny(tmp_path):
 def test_round_trip(store, tmp_path):
     stats = store.load(tiny(tmp_path))
     assert stats.added["people"] == 3 and stats.added["follows"] == 3
-    assert store.counts() == {"people": 3, "posts": 2, "follows": 3, "authored": 2, "relayed": 3, "relays": 3, "mentions": 1}
+    assert store.counts() == {"people": 3, "posts": 2, "follows": 3, "authored": 2, "relayed": 3, "relays": 3, "mentions": 1, "replies": 0}
     relays = store.edge_pairs("relays").sort_values(["source", "target"]).reset_index(drop=True)
     assert relays[["source", "target", "count"]].values.tolist() == [
         ["x:ben", "x:ana", 1], ["x:cleo", "x:ana", 1], ["x:cleo", "x:ben", 1],

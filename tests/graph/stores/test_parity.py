@@ -221,10 +221,15 @@ def test_same_ranking(ranked, emb_loaded, neo_loaded):
 @pytest.mark.neo4j
 def test_same_shortlist(ranked, emb_loaded, neo_loaded):
     pipeline = ranked[0]
-    a = pipeline.build_shortlist(emb_loaded, method="topk", top=50)
-    b = pipeline.build_shortlist(neo_loaded, method="topk", top=50)
+    from graph.shortlist.request import ShortlistRequest
+
+    request = ShortlistRequest(top=50, method="topk", team=("ana", "ben"), capacity=30)
+    a = pipeline.build_shortlist(emb_loaded, request)
+    b = pipeline.build_shortlist(neo_loaded, request)
     assert len(a) == 50 and a.method == b.method == "topk"
-    pd.testing.assert_frame_equal(a.table, b.table, check_dtype=False)
+    cols = ["rank", "pid", "owner", "sl_rank", "sl_method", "sl_reason", "sl_gain"]
+    pd.testing.assert_frame_equal(a.table[cols], b.table[cols], check_dtype=False)
+    assert pipeline.saved_shortlist(neo_loaded)["pid"].tolist() == a.table["pid"].tolist()
 
 
 def test_row_cap_marks_truncation_on_both_stores(store):
