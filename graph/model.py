@@ -31,6 +31,8 @@ __all__ = [
     "SCORE_COLUMNS",
     "TRACKING_COLUMNS",
     "STAGES",
+    "OUR_COLUMNS",
+    "OUR_ROLES",
     "PEOPLE_COLUMNS",
     "POST_COLUMNS",
     "Person",
@@ -66,6 +68,10 @@ SCORE_COLUMNS: tuple[str, ...] = (*METRICS, "community", "score")
 #: Relationship tracking kept on the person so the whole team shares it.
 TRACKING_COLUMNS: tuple[str, ...] = ("owner", "stage", "notes", "last_contact", "locked")
 STAGES: tuple[str, ...] = ("to contact", "in conversation", "engaged", "declined")
+#: Our own accounts, kept on the person: ``our_role`` is ``"brand"`` or ``"member"``
+#: (a team member's account) and ``our_member`` the member's name (None for the brand).
+OUR_COLUMNS: tuple[str, ...] = ("our_role", "our_member")
+OUR_ROLES: tuple[str, ...] = ("brand", "member")
 
 #: Columns of a people table (``GraphBatch.people``); only ``pid``, ``platform``
 #: and ``handle`` are required, the rest may be missing/NA.

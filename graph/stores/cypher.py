@@ -33,7 +33,11 @@ PERSON_PROPS: dict[str, str] = {
     "notes": "STRING",
     "last_contact": "STRING",
     "locked": "BOOLEAN",
+    "our_role": "STRING",
+    "our_member": "STRING",
 }
+#: Person properties added after the first release: an older embedded store gets them on open.
+LB_ADDED_PERSON_PROPS = ("our_role", "our_member")
 POST_PROPS: dict[str, str] = {
     "post_id": "STRING",
     "author": "STRING",
@@ -55,6 +59,7 @@ LB_SCHEMA: tuple[str, ...] = (
     "CREATE REL TABLE IF NOT EXISTS RELAYED(FROM Person TO Post, kind STRING, at TIMESTAMP)",
     "CREATE REL TABLE IF NOT EXISTS RELAYS(FROM Person TO Person, count INT64, first_at TIMESTAMP, last_at TIMESTAMP)",
     "CREATE REL TABLE IF NOT EXISTS MENTIONS(FROM Person TO Person, count INT64)",
+    *(f"ALTER TABLE Person ADD IF NOT EXISTS {c} {PERSON_PROPS[c]}" for c in LB_ADDED_PERSON_PROPS),
 )
 
 # -- embedded (LadybugDB) ---------------------------------------------------------
@@ -87,6 +92,10 @@ LB_RELAY_EVENTS = (
     "RETURN a.pid AS person, p.post_id AS post_id, p.author AS author, r.kind AS kind, r.at AS at"
 )
 LB_POSTS = "MATCH (p:Post) RETURN p.post_id AS post_id, p.author AS author, p.created_at AS created_at, p.hashtags AS hashtags"
+LB_POSTS_TEXT = (
+    "MATCH (p:Post) RETURN p.post_id AS post_id, p.author AS author, p.created_at AS created_at, "
+    "p.hashtags AS hashtags, p.text AS text"
+)
 LB_PEOPLE = "MATCH (p:Person) RETURN p.* ORDER BY p.pid"
 LB_PEOPLE_IN = "MATCH (p:Person) WHERE p.pid IN $pids RETURN p.* ORDER BY p.pid"
 LB_COPY = {
@@ -163,6 +172,10 @@ NEO_EDGE_IDS = {
 NEO_POSTS = (
     "MATCH (p:Post) WITH id(p) / 4096 AS k, collect([p.post_id, p.author, toString(p.created_at), "
     "p.hashtags]) AS rows RETURN rows"
+)
+NEO_POSTS_TEXT = (
+    "MATCH (p:Post) WITH id(p) / 4096 AS k, collect([p.post_id, p.author, toString(p.created_at), "
+    "p.hashtags, p.text]) AS rows RETURN rows"
 )
 #: people: one list per person, in PERSON_PROPS order (names from the allow-list)
 _PERSON_LIST = ", ".join(f"p.{name}" for name in PERSON_PROPS)
