@@ -180,10 +180,15 @@ def build_shortlist(
             max_per_community=max_per_community, min_relevance=min_relevance, seed=seed, graph=graph,
         )  # fmt: skip
     picks = explain.annotate(picks, table, store.relay_events(), follows, relays=relays, posts=store.posts())
+    if "our_role" in table and table["our_role"].notna().any():  # closest member, detractor flags
+        from graph.relations.notes import annotate_relations
+
+        edges = {"follows": follows, "relays": relays, "mentions": store.edge_arrays("mentions")}
+        picks = annotate_relations(picks, table, edges, store.posts(text=True))
     if team:
         from graph.shortlist.team import split_team
 
-        picks = split_team(picks, team, capacity)
+        picks = split_team(picks, team, capacity, prefer="closest_member" if "closest_member" in picks else None)
     out = shortlist.shortlist_frame(picks)
     spread = compare_spread(graph, table, picks["pid"], rounds=rounds, seed=seed) if compare else None
     return ShortlistResult(out, method, spread, time.perf_counter() - started)

@@ -108,7 +108,7 @@ def active_hours(posts: pd.DataFrame, relay_events: pd.DataFrame | None, pid: st
 def _when(value: object) -> str:
     if value is None or (not isinstance(value, str) and pd.isna(value)):  # type: ignore[arg-type]
         return "never"
-    return str(pd.Timestamp(value).date()) if not isinstance(value, str) else value
+    return str(pd.Timestamp(value).date())
 
 
 def card_markdown(card: Mapping[str, object]) -> str:

@@ -17,16 +17,17 @@ import pandas as pd
 __all__ = ["is_question", "topic_trends", "topic_summary", "posts_about_us", "questions"]
 
 _QUESTION_WORDS = re.compile(
-    r"(?:^|[.!\n]\s*)(?:@\w+\s+)*(how|what|why|when|where|who|which|does|do|did|is|are|can|could|should|"
-    r"would|will|anyone|any)\b",
+    r"(?:^|[.!\n]\s*)(?:@\w+\s+)*(how|why|when|where|who|which|does|do|did|is|are|can|could|should|"
+    r"would|will|anyone)\b",
     re.I,
 )
 
 
 def is_question(text: object) -> bool:
-    """Does the text ask something? A ``?``, or a sentence opening with a question word.
+    """Does the text ask something? A ``?``, or a sentence opening with a question word
+    (not "what", which opens exclamations as often: "What a waste").
 
-    >>> is_question("@beanthere do you ship to Canada"), is_question("Great beans."), is_question("Why so slow?")
+    >>> is_question("@beanthere do you ship to Canada"), is_question("What a waste."), is_question("Why so slow?")
     (True, False, True)
     """
     if not isinstance(text, str):

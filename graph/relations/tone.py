@@ -8,7 +8,7 @@ downloaded at run time. Each post gets VADER's *compound* score in [-1, 1]; belo
 
 A **detractor** is an influential person (``pct_score`` at least ``min_pct_score``)
 with at least ``min_posts`` posts that mention one of our accounts, most of them
-(``negative_share``) negative. Like the bot-like flags, it is shown, never used to
+(more than ``negative_share``) negative, and a negative mean tone. Like the bot-like flags, it is shown, never used to
 drop anyone: the playbook keeps irate detractors close.
 """
 
@@ -144,7 +144,7 @@ def detractors(tones: pd.DataFrame, people: pd.DataFrame, *, rules: ToneRules = 
     if "score" not in t:
         t["score"] = np.nan
     share = t["us_negative"] / t["us_posts"].where(t["us_posts"] > 0)
-    bad = (t["us_posts"] >= rules.min_posts) & (share > rules.negative_share - 1e-12) & (share.notna())
+    bad = (t["us_posts"] >= rules.min_posts) & (share > rules.negative_share) & (t["us_tone"] < 0)
     bad &= t["pct_score"].fillna(0) >= rules.min_pct_score
     out = t[bad].copy()
     out["flag"] = [

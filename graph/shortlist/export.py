@@ -23,7 +23,7 @@ __all__ = ["EXPORT_COLUMNS", "OPTIONAL_COLUMNS", "shortlist_frame", "write_csv",
 #: The export table's columns, in order.
 EXPORT_COLUMNS: tuple[str, ...] = ("rank", "handle", "score", *METRICS, "reason")
 #: Columns added after those when the shortlist has them (then ``pct_*``).
-OPTIONAL_COLUMNS: tuple[str, ...] = ("owner", "flags", "marginal_gain", "community")
+OPTIONAL_COLUMNS: tuple[str, ...] = ("owner", "closest_member", "flags", "marginal_gain", "community")
 
 
 # -- the export table ---------------------------------------------------------------
