@@ -10,6 +10,7 @@ app caches it and every panel reuses it. Writing our accounts goes through
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -110,7 +111,7 @@ def find_people(people: pd.DataFrame, handles: Iterable[str]) -> list[str]:
 
     found = parse_handles(list(handles), people, source="argument")
     if found.warnings:
-        raise UsageError("; ".join(w.replace("argument:", "handle ") for w in found.warnings)
+        raise UsageError("; ".join(re.sub(r"^argument:\d+: ", "", w) for w in found.warnings)
                          + " (load their data first, or give platform:handle)")  # fmt: skip
     return found.pids
 
