@@ -15,7 +15,7 @@ import pandas as pd
 
 from graph.model import EdgeArrays
 
-__all__ = ["talks_about", "hangs_out_with", "active_hours", "card_markdown"]
+__all__ = ["talks_about", "hangs_out_with", "active_hours", "us_line", "card_markdown"]
 
 
 def talks_about(posts: pd.DataFrame, pid: str, *, topics: object = None, top: int = 8) -> pd.DataFrame:
@@ -111,6 +111,20 @@ def _when(value: object) -> str:
     return str(pd.Timestamp(value).date())
 
 
+def us_line(us: Mapping[str, object]) -> str:
+    """Last contact and how they engage with us, in one line.
+
+    >>> us_line({"last_contact": "2025-03-04", "follows_us": 1, "relays_us": 2, "last_relay_us": "2025-05-01T10:00:00",
+    ...          "mentions_us": 0, "last_mention_us": None})
+    'Last contact: 2025-03-04 · follows us: 1 · relays us: 2 (last 2025-05-01) · mentions us: 0 (last never)'
+    """
+    return (
+        f"Last contact: {_when(us.get('last_contact'))} · follows us: {us.get('follows_us', 0)} · "
+        f"relays us: {us.get('relays_us', 0)} (last {_when(us.get('last_relay_us'))}) · "
+        f"mentions us: {us.get('mentions_us', 0)} (last {_when(us.get('last_mention_us'))})"
+    )
+
+
 def card_markdown(card: Mapping[str, object]) -> str:
     """The card as Markdown text (what ``influence card`` prints and the app exports).
 
@@ -144,9 +158,7 @@ def card_markdown(card: Mapping[str, object]) -> str:
         f"Talks about: {talks}",
         f"Hangs out with: {friends}",
         f"Most active (UTC): {active}",
-        f"Last contact: {_when(us.get('last_contact'))} · follows us: {us.get('follows_us', 0)} · "
-        f"relays us: {us.get('relays_us', 0)} (last {_when(us.get('last_relay_us'))}) · "
-        f"mentions us: {us.get('mentions_us', 0)} (last {_when(us.get('last_mention_us'))})",
+        us_line(us),
         f"Warm path: {warm}",
         f"Flags: {flags}",
     ]
