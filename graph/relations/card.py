@@ -106,7 +106,7 @@ def active_hours(posts: pd.DataFrame, relay_events: pd.DataFrame | None, pid: st
 
 
 def _when(value: object) -> str:
-    if value is None or (not isinstance(value, str) and pd.isna(value)):  # type: ignore[arg-type]
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
         return "never"
     return str(pd.Timestamp(value).date())
 
@@ -148,11 +148,11 @@ def card_markdown(card: Mapping[str, object]) -> str:
     hours = list(card.get("active_hours") or [])  # type: ignore[call-overload]
     busiest = sorted(range(len(hours)), key=lambda h: (-hours[h], h))[:3]
     active = ", ".join(f"{h:02d}:00 ({hours[h]})" for h in busiest if hours[h]) or "no timed activity"
-    path = card.get("warm_path") or []
-    warm = " → ".join(f"@{h}" for h in path) if path else "none within six hops"  # type: ignore[union-attr]
+    path = list(card.get("warm_path") or [])  # type: ignore[call-overload]
+    warm = " → ".join(f"@{h}" for h in path) if path else "none within six hops"
     if card.get("closest_member"):
         warm += f" (closest member: {card['closest_member']})"
-    flags = "; ".join(card.get("flags") or []) or "none"  # type: ignore[arg-type]
+    flags = "; ".join(str(f) for f in card.get("flags") or []) or "none"  # type: ignore[attr-defined]
     lines = [
         f"# @{card.get('handle')}" + (f" — {card['name']}" if card.get("name") else ""),
         f"Talks about: {talks}",

@@ -90,15 +90,15 @@ class WarmPaths:
         >>> w.path("b"), w.path("us"), w.path("zz")
         (['us', 'a', 'b'], ['us'], [])
         """
-        j = np.flatnonzero(self.nodes == pid)
+        found = np.flatnonzero(self.nodes == pid)
         rows = [i for i, m in enumerate(self.members) if member is None or m == member]
-        if not len(j) or not rows:
+        if not len(found) or not rows:
             return []
-        j = int(j[0])
+        j = int(found[0])
         i = min(rows, key=lambda r: (self.dist[r, j], r))
         if np.isinf(self.dist[i, j]):
             return []
-        chain = [j]
+        chain: list[int] = [j]
         while self.pred[i, chain[-1]] >= 0:
             chain.append(int(self.pred[i, chain[-1]]))
         return [str(self.nodes[x]) for x in reversed(chain)]

@@ -180,9 +180,8 @@ def split_team(
         knows = Counter(liked[i] for a in atoms for i in a)
         fits = [m for m in names if load[m] + k <= cap]
         if fits:
-            claim = (lambda m: (knows[m], have[m], -load[m])) if block is None else (
-                lambda m: (have[m], knows[m], -load[m]))  # fmt: skip
-            give([i for a in atoms for i in a], max(fits, key=claim))
+            first, second = (knows, have) if block is None else (have, knows)  # loose picks: who knows them
+            give([i for a in atoms for i in a], max(fits, key=lambda m: (first[m], second[m], -load[m])))  # noqa: B023
             continue
         for atom in atoms:  # split: fill up to an even share, most room first, same member while it fits
             room = next(

@@ -115,7 +115,13 @@ def tiny_batch() -> GraphBatch:
 
 def test_relationship_jobs_on_both_stores(store):
     from graph.jobs_relations import (
-        add_accounts, detractors, person_card, questions, read_relations, remove_accounts, who_knows_us,
+        add_accounts,
+        detractors,
+        person_card,
+        questions,
+        read_relations,
+        remove_accounts,
+        who_knows_us,
     )  # fmt: skip
 
     store.load(tiny_batch())
