@@ -45,9 +45,10 @@ def card(version: tuple, pid: str, flags: list[str]) -> None:
         st.markdown("**Warm path** " + (" → ".join(f"@{h}" for h in path) if path else "_none within six hops_"))
         if the_card["closest_member"]:
             st.caption(f"Closest team member: **{the_card['closest_member']}**")
-        if the_card["flags"]:
+        new = [f for f in the_card["flags"] if f not in flags]  # the panel above shows the others
+        if new:
             st.markdown(" ".join(f":red-badge[{f}]" if f.startswith("detractor") else f":orange-badge[{f}]"
-                                 for f in the_card["flags"]))  # fmt: skip
+                                 for f in new))  # fmt: skip
     with k2:
         st.markdown("**Hangs out with** (tied both ways)")
         friends = [{k: f[k] for k in ("handle", "mutual_follow", "relays", "mentions")} for f in the_card["hangs_out_with"]]

@@ -60,9 +60,12 @@ with q1:
     st.subheader("Who mentions us, and what they ask")
     only_q = st.toggle("Questions only", True, key="li_questions")
     shown = posts[posts["question"]] if only_q else posts
-    st.dataframe(shown[["created_at", "handle", "text", "tone"]], hide_index=True, key="li_posts", height=360,
-                 column_config={"text": st.column_config.TextColumn(width="large"),
-                                "tone": st.column_config.NumberColumn(format="%+.2f", help="VADER compound, -1..1")})  # fmt: skip
+    st.dataframe(shown[["created_at", "handle", "tone", "text"]], hide_index=True, key="li_posts", height=360,
+                 column_config={"created_at": st.column_config.DatetimeColumn("when", format="YYYY-MM-DD", width=95),
+                                "handle": st.column_config.TextColumn(width=120),
+                                "text": st.column_config.TextColumn(width="large"),
+                                "tone": st.column_config.NumberColumn(format="%+.2f", width=60,
+                                                                      help="VADER compound, -1..1")})  # fmt: skip
 with q2:
     st.subheader("Detractors")
     st.caption(
@@ -74,5 +77,8 @@ with q2:
     else:
         st.dataframe(bad[["handle", "pct_score", "us_posts", "us_negative", "us_tone"]], hide_index=True,
                      key="li_detractors",
-                     column_config={"pct_score": st.column_config.NumberColumn("score pct", format="%.0f"),
-                                    "us_tone": st.column_config.NumberColumn("tone", format="%+.2f")})  # fmt: skip
+                     column_config={"handle": st.column_config.TextColumn(width=120),
+                                    "pct_score": st.column_config.NumberColumn("score pct", format="%.0f", width=70),
+                                    "us_posts": st.column_config.NumberColumn("posts", width=50),
+                                    "us_negative": st.column_config.NumberColumn("negative", width=65),
+                                    "us_tone": st.column_config.NumberColumn("tone", format="%+.2f", width=55)})  # fmt: skip
