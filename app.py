@@ -7,6 +7,8 @@ Pages, one per job:
 
 * Explore (strategist): the network of the top N, ego networks, the person panel.
 * Shortlist (team lead): build, edit, assign, track, export.
+* Relationships: our accounts, who already knows us (warm paths), introductions, rising voices.
+* Listening: topic trends, questions that mention us, detractors.
 * Cypher (analyst): read-only queries with a library of examples.
 * Data: load files, see the niche report, re-rank.
 * Insight: distributions, metric correlations, communities, relays over time.
@@ -24,6 +26,8 @@ nav = st.navigation(
     [
         st.Page("app_pages/explore.py", title="Explore", icon=":material/hub:", default=True),
         st.Page("app_pages/shortlist.py", title="Shortlist", icon=":material/checklist:"),
+        st.Page("app_pages/relations.py", title="Relationships", icon=":material/handshake:"),
+        st.Page("app_pages/listening.py", title="Listening", icon=":material/hearing:"),
         st.Page("app_pages/cypher.py", title="Cypher", icon=":material/terminal:"),
         st.Page("app_pages/data.py", title="Data", icon=":material/upload:"),
         st.Page("app_pages/insight.py", title="Insight", icon=":material/insights:"),

@@ -7,6 +7,7 @@ search box; the network highlights them and the panel below describes them.
 import streamlit as st
 
 from app_pages import _common as c
+from app_pages import _relations as rel
 from graph.views import people as views
 from graph.views.drawing import layout, network_html
 
@@ -56,6 +57,7 @@ with st.expander("Filters"):
     kinds = f[3].multiselect(
         "Edges", ["follows", "relays", "mentions"], ["follows", "relays"], key="ex_kinds"
     )
+    rising = st.checkbox("Rising voices only (relays and mentions received growing fast lately)", key="ex_rising")
 
 # -- the person ------------------------------------------------------------------------------
 s = st.columns([1.2, 2, 1])
@@ -83,7 +85,7 @@ hops = s[2].radio("Ego hops", [1, 2], horizontal=True, key="ex_hops")
 
 
 @st.cache_data(max_entries=16, show_spinner="Choosing who to draw…")
-def select(V, mode, metric, n, comms, topics, pct, kinds, center, hops):
+def select(V, mode, metric, n, comms, topics, pct, kinds, center, hops, rising=False):
     """The people and edges to draw, and their positions (independent of colours)."""
     people, E = c.people(V), c.edges(V[:2])
     notes = []
@@ -103,6 +105,8 @@ def select(V, mode, metric, n, comms, topics, pct, kinds, center, hops):
             else (None, None)
         )
         pool = views.filter_people(people, communities=comms, topics=topics, metric=metric, lo=lo, hi=hi)
+        if rising:
+            pool = pool[pool["pid"].isin(rel.rising_pids(V))]
         shown = views.top_people(pool, metric, n)
     every = views.subgraph_edges(E, shown["pid"], kinds=kinds)
     e = views.heaviest(every)
@@ -134,6 +138,7 @@ what = (
     tuple(kinds),
     pid if ego else None,
     hops if ego else 0,
+    rising and not ego,
 )
 page, n_nodes, n_edges, notes = draw(V, what, color_by, highlight)
 for note in notes:
@@ -141,7 +146,7 @@ for note in notes:
 title = (
     f"ego network of {_label(pid)} ({hops} hop{'s' if hops > 1 else ''})"
     if mode == "Ego network"
-    else f"top {n_nodes:,} by {metric}"
+    else f"top {n_nodes:,} {'rising voices ' if rising else ''}by {metric}"
 )
 st.caption(
     f"{title}: {n_nodes:,} people, {n_edges:,} edges. Size = {metric} · colour = {color_by} · "
@@ -198,3 +203,4 @@ with p3:
     else:
         relayers.insert(0, "handle", [names.get(x, x) for x in relayers["pid"]])
         st.dataframe(relayers[["handle", "relays"]], hide_index=True)
+rel.card(V, pid, flags)

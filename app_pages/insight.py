@@ -36,7 +36,9 @@ with left:
     st.altair_chart(charts.histogram_chart(charts.histogram_frame(people[metric], log=log), metric, log=log))
     st.altair_chart(charts.community_chart(charts.community_frame(people, c.community_labels(V))))
 with right:
-    top10 = st.toggle("Only the top 10% by followers", key="in_top10")
+    no_follows = "followers" not in people or people["followers"].nunique(dropna=True) <= 1
+    top10 = st.toggle("Only the top 10% by followers", key="in_top10", disabled=no_follows,
+                      help="No follow data in this graph" if no_follows else None)  # fmt: skip
     matrix, used = correlation(V, 0.1 if top10 else None)
     st.altair_chart(charts.correlation_chart(charts.correlation_frame(matrix)))
     st.caption(

@@ -33,6 +33,8 @@ __all__ = [
     "TRACKING_COLUMNS",
     "SHORTLIST_COLUMNS",
     "STAGES",
+    "OUR_COLUMNS",
+    "OUR_ROLES",
     "PEOPLE_COLUMNS",
     "POST_COLUMNS",
     "Person",
@@ -82,6 +84,10 @@ SHORTLIST_COLUMNS: tuple[str, ...] = (
     "removed_at",
 )
 STAGES: tuple[str, ...] = ("to contact", "in conversation", "engaged", "declined")
+#: Our own accounts, kept on the person: ``our_role`` is ``"brand"`` or ``"member"``
+#: (a team member's account) and ``our_member`` the member's name (None for the brand).
+OUR_COLUMNS: tuple[str, ...] = ("our_role", "our_member")
+OUR_ROLES: tuple[str, ...] = ("brand", "member")
 
 #: Columns of a people table (``GraphBatch.people``); only ``pid``, ``platform``
 #: and ``handle`` are required, the rest may be missing/NA.

@@ -29,6 +29,20 @@ Generative model
   120-320 of their followees' posts within minutes; about a fifth of them, and 4 ordinary-looking
   "engagement pod" accounts, also fire a burst of 50-120 relays within one hour.
 * **followers_count** (declared) is in-graph followers times a noisy log-normal multiplier.
+* **Relays over time**: each organic author is *persistent* (55 %: a constant relay rate),
+  *fading* (25 %: the rate falls linearly from 1.8x to 0.2x over the window) or *rising*
+  (20 %: 0.2x to 1.8x); a fifth of relays come days to weeks after the post. So an audience
+  measured on the first half of the window partly holds in the second (a backtest means something).
+* **Rising voices**: 12 mid-follower accounts post ten more times in the last 40 days, are
+  relayed six times as often there, and get shout-outs (``@handle`` in others' posts) in the last 30 days.
+* **Our accounts**: the brand ``@beantherecoffee`` (a roaster) and three team members,
+  ``@ana_beanthere`` (espresso bars), ``@ben_beanthere`` (home brewing) and ``@caro_beanthere``
+  (roasting), who follow each other and 40 people of their community each; 120 more people
+  follow the brand.
+* **Posts about the brand** (``@beantherecoffee`` in the text, added to mentions.csv): praise,
+  questions ("do you ship to Canada?") and complaints; 6 influential **detractors** post mostly
+  complaints, 15 promoters mostly praise. 12 % of ordinary posts also name one of the
+  author's mention targets (``cc @handle``), so mentions have times.
 
 Usage: ``python scripts/make_sample_data.py [--out DIR]`` (default: the repo's ``sample_data/``).
 """
@@ -50,6 +64,45 @@ END = np.datetime64("2026-10-31T23:59:59", "s").astype(np.int64)
 TWEPOCH_MS = 1288834974657  # snowflake epoch
 AUDIENCE_CAP = 30  # the relay rate grows with followers only up to this many
 SHARED_TAGS = ("#specialtycoffee", "#coffee", "#thirdwavecoffee")
+DAY = 86400
+RECENT = END - 40 * DAY  # rising voices surge after this
+#: the brand and the team: handle, name, bio, community (the brand is a roaster)
+OURS = (
+    ("beantherecoffee", "Bean There Coffee Roasters", "Specialty roaster. Ethically sourced, roasted weekly", 2),
+    ("ana_beanthere", "Ana at Bean There", "Community lead at Bean There Coffee, espresso bars", 0),
+    ("ben_beanthere", "Ben at Bean There", "Community lead at Bean There Coffee, home brewing", 1),
+    ("caro_beanthere", "Caro at Bean There", "Community lead at Bean There Coffee, roasting", 2),
+)
+ORIGINS = ("Ethiopia Guji", "Kenya Nyeri", "Colombia Huila", "Rwanda washed lot", "Brazil natural")
+PRODUCTS = ("house espresso blend", "decaf", "filter subscription", "cold brew", "single origin box")
+PLACES = ("Canada", "Ireland", "Norway", "Japan", "Portugal")
+PRAISE = (
+    "Loving the new {origin} from @{brand}, so juicy and sweet",
+    "Best {product} I have had this year, thank you @{brand}!",
+    "Shoutout to @{brand} for the fast delivery and lovely packaging",
+    "@{brand} your {origin} made my morning. Wonderful clarity",
+    "Great chat with the team at @{brand} today, really helpful people",
+)
+COMPLAINTS = (
+    "@{brand} my order arrived two weeks late and the beans were stale. Disappointed",
+    "Third late delivery from @{brand} this month. Terrible service",
+    "The new {product} from @{brand} tastes burnt and bitter. What a waste",
+    "@{brand} still no reply to my refund email. Really frustrating",
+    "Sorry @{brand}, the {origin} was flat and sour this time. Not buying again",
+    "Why is my @{brand} subscription late again? This is awful",
+)
+QUESTIONS = (
+    "@{brand} do you ship to {place}?",
+    "Anyone tried the @{brand} {product}? Worth it?",
+    "@{brand} when is the {origin} back in stock?",
+    "Which grind size do you recommend for the @{brand} {product} on a V60?",
+    "@{brand} is the {product} good for espresso or filter?",
+)
+SHOUTOUTS = (
+    "Everyone should follow @{who}, their posts lately are gold",
+    "Learning so much from @{who} this month",
+    "@{who} keeps sharing the best tips right now",
+)
 
 Niche = namedtuple("Niche", "label size tags bios businesses lines")
 # One block per community: "label | size | hashtags", then person bios, businesses
@@ -166,8 +219,28 @@ def make_people(rng: np.random.Generator) -> dict[str, np.ndarray]:
     act[lurker | bot] = 0.0
     prop = np.where(bot, 0.0, rng.lognormal(0.0, 1.0, n))
     pod = rng.choice(organic[~broker[organic] & (act[organic] > 0)], N_POD, replace=False)
+    trend = np.where(bot, 0, rng.choice(3, n, p=[0.55, 0.25, 0.2]))  # persistent, fading, rising
+    plain = ~bot & ~broker & ~np.isin(np.arange(n), np.r_[celeb, hidden, pod]) & (act > 0) & (member.sum(1) == 1)
+    pct_all = np.argsort(np.argsort(fit)) / n
+    ours = []
+    for _, _, _, c in OURS:  # the brand (a roaster with a following), then the members
+        lo, hi = (0.9, 0.97) if not ours else (0.5, 0.8)
+        pool = np.flatnonzero(plain & (comm == c) & (pct_all > lo) & (pct_all < hi) & ~np.isin(np.arange(n), ours))
+        ours.append(int(rng.choice(pool)))
+    ours = np.array(ours)
+    biz[ours] = [True, False, False, False]
+    act[ours[0]] *= 3.0
+    mid = plain & (pct_all > 0.55) & (pct_all < 0.85) & ~np.isin(np.arange(n), ours)
+    rising = np.sort(rng.choice(np.flatnonzero(mid), 12, replace=False))
+    trend[rising] = 2
     P = dict(comm=comm, bot=bot, biz=biz, fit=fit, member=member, broker=broker, celeb=celeb)
-    return P | dict(res=res, act=act, prop=prop, pod=pod)
+    return P | dict(res=res, act=act, prop=prop, pod=pod, trend=trend, ours=ours, rising=rising)
+
+
+def trend_factor(kind: np.ndarray, t: np.ndarray) -> np.ndarray:
+    """Relay-rate multiplier at time ``t`` for persistent (0), fading (1) and rising (2) authors."""
+    x = (t - START) / (END - START)
+    return np.select([kind == 1, kind == 2], [1.8 - 1.6 * x, 0.2 + 1.6 * x], 1.0)
 
 
 def make_follows(rng: np.random.Generator, P: dict) -> tuple[np.ndarray, np.ndarray]:
@@ -194,13 +267,36 @@ def make_follows(rng: np.random.Generator, P: dict) -> tuple[np.ndarray, np.ndar
         fans = rng.choice(np.flatnonzero(bot), int(rng.integers(0, 5)), replace=False)  # bot rings
         bsrc += [np.full(len(tgt), b), fans]
         bdst += [tgt, np.full(len(fans), b)]
+    osrc, odst = our_follows(rng, P)
+    bsrc += osrc
+    bdst += odst
     return dedupe(np.concatenate(bsrc), np.concatenate(bdst))
+
+
+def our_follows(rng: np.random.Generator, P: dict) -> tuple[list[np.ndarray], list[np.ndarray]]:
+    """Our accounts follow each other; each member follows 40 people of their community
+    (by fitness); 120 people follow the brand (by activity)."""
+    ours, fit, bot = P["ours"], P["fit"], P["bot"]
+    src, dst = [np.repeat(ours, len(ours))], [np.tile(ours, len(ours))]
+    for m, (_, _, _, c) in zip(ours[1:], OURS[1:], strict=True):
+        pool = np.flatnonzero(P["member"][:, c] & ~bot)
+        tgt = pool[top_k(rng, fit[pool], 40)]
+        src.append(np.full(len(tgt), m))
+        dst.append(tgt)
+    organic = np.flatnonzero(~bot)
+    fans = organic[top_k(rng, P["act"][organic] + 0.1, 120)]
+    src.append(fans)
+    dst.append(np.full(len(fans), ours[0]))
+    return src, dst
 
 
 def make_posts(rng: np.random.Generator, P: dict) -> pd.DataFrame:
     """Posts in time order: snowflake id, author, time, community, hashtags, text, quality."""
     author = np.repeat(np.arange(N_PEOPLE), rng.multinomial(N_POSTS, P["act"] / P["act"].sum()))
-    t = START + 60 * rng.integers(0, (END - 3 * 86400 - START) // 60, len(author))
+    t = START + 60 * rng.integers(0, (END - 3 * DAY - START) // 60, len(author))
+    extra = np.repeat(P["rising"], 10)  # rising voices post more lately
+    author = np.r_[author, extra]
+    t = np.r_[t, RECENT + 60 * rng.integers(0, (END - 3 * DAY - RECENT) // 60, len(extra))]
     order = np.lexsort((author, t))
     author, t = author[order], t[order]
     comm = pick_community(rng, P["member"], author)
@@ -212,11 +308,58 @@ def make_posts(rng: np.random.Generator, P: dict) -> pd.DataFrame:
             chosen.append(SHARED_TAGS[rng.integers(len(SHARED_TAGS))])
         tags.append(";".join(chosen))
         text.append(f"{niche.lines[rng.integers(len(niche.lines))]} {' '.join(chosen)}")
-    ms = t * 1000 + rng.integers(0, 1000, len(t)) - TWEPOCH_MS
-    pid = (ms << 22) | (rng.integers(0, 1024, len(t)) << 12) | (np.arange(len(t)) % 4096)
-    assert len(np.unique(pid)) == len(pid)
-    posts = pd.DataFrame(dict(pid=pid, author=author, t=t, comm=comm, hashtags=tags, text=text))
+    posts = pd.DataFrame(dict(pid=snowflakes(rng, t), author=author, t=t, comm=comm, hashtags=tags, text=text))
     return posts.assign(quality=rng.lognormal(0.0, 0.8, len(t)))
+
+
+def snowflakes(rng: np.random.Generator, t: np.ndarray, seq0: int = 0) -> np.ndarray:
+    """Snowflake-like post ids from epoch seconds (sequence bits from ``seq0``)."""
+    ms = t * 1000 + rng.integers(0, 1000, len(t)) - TWEPOCH_MS
+    return (ms << 22) | (rng.integers(0, 1024, len(t)) << 12) | ((seq0 + np.arange(len(t))) % 4096)
+
+
+def tags_for(rng: np.random.Generator, c: int) -> list[str]:
+    """One hashtag of community ``c``, sometimes the shared #specialtycoffee too."""
+    return [str(rng.choice(NICHES[c].tags))] + (["#specialtycoffee"] if rng.random() < 0.5 else [])
+
+
+def make_talk(rng: np.random.Generator, P: dict, n_posts: int) -> pd.DataFrame:
+    """Posts that name someone: about the brand (praise, questions, complaints; 15 promoters
+    and 6 influential detractors) and shout-outs to rising voices (last 30 days). ``who`` is the person
+    named, ``template`` has ``{brand}``/``{who}`` placeholders filled once handles exist."""
+    ours, bot, fit, res, act = P["ours"], P["bot"], P["fit"], P["res"], P["act"]
+    n = N_PEOPLE
+    ok = ~bot & (act > 0) & ~np.isin(np.arange(n), ours)
+    pct = np.argsort(np.argsort(fit * res)) / n
+    detractors = rng.choice(np.flatnonzero(ok & (pct > 0.85) & ~P["broker"]), 6, replace=False)
+    promoters = rng.choice(np.flatnonzero(ok & ~np.isin(np.arange(n), detractors)), 15, replace=False)
+    others = np.flatnonzero(ok & ~np.isin(np.arange(n), np.r_[detractors, promoters]))
+    rows = []  # author, t, kind
+    for d in detractors:
+        rows += [(d, k) for k in rng.choice(["complaint", "question"], int(rng.integers(3, 6)), p=[0.85, 0.15])]
+    for p in promoters:
+        rows += [(p, k) for k in rng.choice(["praise", "question"], int(rng.integers(2, 5)), p=[0.85, 0.15])]
+    crowd = rng.choice(others, 170, p=act[others] / act[others].sum())
+    rows += list(zip(crowd, rng.choice(["praise", "question", "complaint"], len(crowd), p=[0.45, 0.3, 0.25]), strict=True))
+    author = np.array([a for a, _ in rows])
+    kind = [k for _, k in rows]
+    t = START + ((END - 3 * DAY - START) * np.sqrt(rng.random(len(rows)))).astype(np.int64)  # more lately
+    pick = {"praise": PRAISE, "question": QUESTIONS, "complaint": COMPLAINTS}
+    template = [str(pick[k][rng.integers(len(pick[k]))]) for k in kind]
+    who = [-1] * len(rows)
+    for r in P["rising"]:  # shout-outs from the rising voice's community
+        fans = rng.choice(np.flatnonzero(ok & P["member"][:, P["comm"][r]] & (np.arange(n) != r)), 5, replace=False)
+        author = np.r_[author, fans]
+        t = np.r_[t, END - 30 * DAY + rng.integers(0, 27 * DAY, 5)]
+        template += [str(SHOUTOUTS[rng.integers(len(SHOUTOUTS))]) for _ in fans]
+        kind += ["shoutout"] * 5
+        who += [int(r)] * 5
+    tags = [tags_for(rng, P["comm"][a]) for a in author]
+    filled = [tpl.format(brand="{brand}", who="{who}", origin=str(rng.choice(ORIGINS)),
+                         product=str(rng.choice(PRODUCTS)), place=str(rng.choice(PLACES))) for tpl in template]  # fmt: skip
+    text = [f"{f} {' '.join(tg)}" for f, tg in zip(filled, tags, strict=True)]
+    return pd.DataFrame(dict(pid=snowflakes(rng, t, n_posts), author=author, t=t, kind=kind, who=who,
+                             hashtags=[";".join(tg) for tg in tags], text=text))  # fmt: skip
 
 
 def organic_relays(rng, P: dict, fsrc, fdst, posts: pd.DataFrame) -> np.ndarray:
@@ -225,7 +368,9 @@ def organic_relays(rng, P: dict, fsrc, fdst, posts: pd.DataFrame) -> np.ndarray:
     by_dst = np.argsort(fdst, kind="stable")
     fstart = np.searchsorted(fdst[by_dst], np.arange(N_PEOPLE + 1))
     audience = np.minimum(np.diff(fstart)[posts.author.to_numpy()] + 1, AUDIENCE_CAP)
-    lam = 0.04 * P["res"][posts.author] * posts.quality * audience**1.2
+    a, t = posts.author.to_numpy(), posts.t.to_numpy()
+    surge = np.where(np.isin(a, P["rising"]) & (t > RECENT), 6.0, 1.0)
+    lam = 0.04 * P["res"][a] * posts.quality * audience**1.2 * trend_factor(P["trend"][a], t) * surge
     pools = [np.flatnonzero(P["member"][:, c] & ~bot) for c in range(K)]
     rows = []
     for j, (a, c, lj) in enumerate(zip(posts.author, posts.comm, lam, strict=True)):
@@ -246,7 +391,9 @@ def make_relays(rng, P: dict, fsrc, fdst, posts: pd.DataFrame) -> pd.DataFrame:
     """Relay events: person, post row, time, kind (organic, bots, bursts)."""
     bot, pt, pauthor = P["bot"], posts.t.to_numpy(), posts.author.to_numpy()
     ev = organic_relays(rng, P, fsrc, fdst, posts)
-    delay = np.maximum(60, rng.lognormal(np.log(3 * 3600), 1.3, len(ev))).astype(np.int64)
+    late = rng.random(len(ev)) < 0.2  # a fifth come days to weeks later
+    delay = np.where(late, rng.lognormal(np.log(5 * DAY), 1.0, len(ev)), rng.lognormal(np.log(3 * 3600), 1.3, len(ev)))
+    delay = np.maximum(60, delay).astype(np.int64)
     parts = [(ev[:, 0], ev[:, 1], pt[ev[:, 1]] + delay)]
     by_author = np.argsort(pauthor, kind="stable")
     pstart = np.searchsorted(pauthor[by_author], np.arange(N_PEOPLE + 1))
@@ -318,8 +465,13 @@ def make_identity(rng, i: int, P: dict) -> tuple[str, list[str], str, list[str]]
 
 def make_people_table(rng, P: dict, indeg: np.ndarray) -> pd.DataFrame:
     """people.csv rows: unique handles and names, bios, topics, declared followers."""
-    rows, handles, names = [], set(), set()
+    rows, handles, names = [], {o[0] for o in OURS}, {o[1] for o in OURS}
+    ours = {int(i): o for i, o in zip(P["ours"], OURS, strict=True)}
     for i in range(N_PEOPLE):
+        if i in ours:
+            handle, name, bio, c = ours[i]
+            rows.append((handle, name, bio, ";".join([*NICHES[c].tags[:2], "#specialtycoffee"])))
+            continue
         name, options, bio, tags = make_identity(rng, i, P)
         while name in names and not P["bot"][i]:  # resample until the display name is unique
             name, options, bio, tags = make_identity(rng, i, P)
@@ -339,6 +491,28 @@ def make_people_table(rng, P: dict, indeg: np.ndarray) -> pd.DataFrame:
     return people
 
 
+def cc_mentions(rng, author: np.ndarray, msrc, mdst, mcount) -> tuple[np.ndarray, np.ndarray]:
+    """Posts (rows) that name one of the author's mention targets (``cc @x``), and whom."""
+    order = np.argsort(msrc, kind="stable")
+    start = np.searchsorted(msrc[order], np.arange(N_PEOPLE + 1))
+    rows, targets = [], []
+    for j in np.flatnonzero(rng.random(len(author)) < 0.12):
+        mine = order[start[author[j]] : start[author[j] + 1]]
+        if len(mine):
+            rows.append(j)
+            targets.append(mdst[mine][rng.choice(len(mine), p=mcount[mine] / mcount[mine].sum())])
+    return np.array(rows, dtype=np.int64), np.array(targets, dtype=np.int64)
+
+
+def text_mentions(msrc, mdst, mcount, src: np.ndarray, dst: np.ndarray) -> pd.DataFrame:
+    """mentions.csv pairs: the aggregate, raised to the count of ``@handle``s in post texts."""
+    agg = pd.DataFrame(dict(source=msrc, target=mdst, count=mcount))
+    seen = pd.DataFrame(dict(source=src, target=dst)).value_counts().rename("seen").reset_index()
+    both = agg.merge(seen, on=["source", "target"], how="outer").fillna(0)
+    both["count"] = np.maximum(both["count"], both["seen"]).astype(np.int64)
+    return both[["source", "target", "count"]]
+
+
 def generate(out_dir: str | Path) -> dict[str, int]:
     """Write the five CSV files into ``out_dir``; return their row counts."""
     rng = np.random.default_rng(SEED)
@@ -347,17 +521,29 @@ def generate(out_dir: str | Path) -> dict[str, int]:
     posts = make_posts(rng, P)
     relays = make_relays(rng, P, fsrc, fdst, posts)
     msrc, mdst, mcount = make_mentions(rng, P, fsrc, fdst)
+    talk = make_talk(rng, P, len(posts))
+    cc_rows, cc_to = cc_mentions(rng, posts.author.to_numpy(), msrc, mdst, mcount)
     people = make_people_table(rng, P, np.bincount(fdst, minlength=N_PEOPLE))
     h, pid = people.handle.to_numpy(), posts.pid.to_numpy().astype(str)
-    posts = posts.assign(post_id=pid, author=h[posts.author], created_at=fmt_time(posts.t.to_numpy()))
+    text = posts.text.to_numpy(dtype=object).copy()
+    text[cc_rows] = [f"{text[r]} cc @{h[t]}" for r, t in zip(cc_rows, cc_to, strict=True)]
+    named = np.where(talk.who.to_numpy() >= 0, talk.who.to_numpy(), P["ours"][0])
+    talk_text = [tx.format(brand=h[P["ours"][0]], who=h[w]) for tx, w in zip(talk.text, named, strict=True)]
+    both = pd.concat([posts.assign(text=text)[["pid", "author", "t", "hashtags", "text"]],
+                      talk.assign(text=talk_text)[["pid", "author", "t", "hashtags", "text"]]], ignore_index=True)
+    assert both.pid.is_unique
+    both = both.sort_values(["t", "pid"], kind="stable")
+    both = both.assign(post_id=both.pid.astype(str), author=h[both.author], created_at=fmt_time(both.t.to_numpy()))
     relays = relays.assign(person=h[relays.person], post_id=pid[relays.row], created_at=fmt_time(relays.t))
+    mentions = text_mentions(msrc, mdst, mcount, np.r_[posts.author.to_numpy()[cc_rows], talk.author.to_numpy()],
+                             np.r_[cc_to, named])  # fmt: skip
     pair, rcols = ["source", "target"], ["person", "post_id", "kind", "created_at"]
     tables = {
         "people": people.sort_values("handle"),
         "follows": pd.DataFrame(dict(source=h[fsrc], target=h[fdst])).sort_values(pair),
-        "posts": posts[["post_id", "author", "created_at", "hashtags", "text"]],
+        "posts": both[["post_id", "author", "created_at", "hashtags", "text"]],
         "relays": relays[rcols].sort_values(["created_at", "person", "post_id"]),
-        "mentions": pd.DataFrame(dict(source=h[msrc], target=h[mdst], count=mcount)).sort_values(pair),
+        "mentions": mentions.assign(source=h[mentions.source], target=h[mentions.target]).sort_values(pair),
     }
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)

@@ -196,3 +196,29 @@ def test_user_errors_are_one_line(tmp_path):
     p = run("shortlist", "--out", str(tmp_path / "x.csv"), data_dir=tmp_path / "empty", check=False)
     assert p.returncode == 1 and p.stderr.strip().splitlines()[-1].startswith("error: ")
     assert "Traceback" not in p.stderr
+
+
+def test_relationship_commands(ranked, tmp_path):
+    for cmd in (("accounts",), ("accounts", "add"), ("warm",), ("introductions",), ("rising",), ("listen",),
+                ("listen", "questions"), ("card",)):  # fmt: skip
+        assert "Example" in run(*cmd, "--help", data_dir=ranked).stdout, cmd
+    bad = run("accounts", "add", "@nobody_here", "--brand", data_dir=ranked, check=False)
+    assert bad.returncode == 1 and "error: unknown handle 'nobody_here'" in bad.stderr
+    run("accounts", "add", "@beantherecoffee", "--brand", data_dir=ranked)
+    for m in ("ana", "ben", "caro"):
+        run("accounts", "add", f"@{m}_beanthere", "--member", m, data_dir=ranked)
+    listed = run("accounts", "list", data_dir=ranked).stdout
+    assert "beantherecoffee" in listed and "caro_beanthere" in listed
+    warm = run("warm", "--top", "5", data_dir=ranked).stdout
+    assert "closest_member" in warm and "@beantherecoffee →" in warm
+    intro = run("introductions", "--top", "5", data_dir=ranked)
+    assert "pairing" in intro.stderr and "contacts in common" in intro.stdout
+    rising = run("rising", "--top", "12", "--out", str(tmp_path / "rising.csv"), data_dir=ranked).stdout
+    assert "wrote 12 rows" in rising
+    assert "@beantherecoffee" in run("listen", "questions", data_dir=ranked).stdout
+    assert "detractor:" in run("listen", "detractors", data_dir=ranked).stdout
+    assert "#specialtycoffee" in run("listen", "trends", data_dir=ranked).stdout
+    card = run("card", "@ana_beanthere", data_dir=ranked).stdout
+    assert card.startswith("# @ana_beanthere") and "Warm path: @ana_beanthere" in card
+    run("accounts", "remove", "@ana_beanthere", data_dir=ranked)
+    assert "ana_beanthere" not in run("accounts", "list", data_dir=ranked).stdout

@@ -28,6 +28,6 @@ def test_ego_twitter_load_rank_shortlist(tmp_path, dataset):
     assert "ranked 81,306 people" in out
     shortlist = tmp_path / "shortlist.csv"
     influence("shortlist", "--top", "300", "--out", str(shortlist))
-    rows = list(csv.DictReader(shortlist.open()))
-    assert len(rows) == 300 and len({r["handle"] for r in rows}) == 300
-    assert all(r["reason"] for r in rows)
+    rows = list(csv.DictReader(shortlist.open(encoding="utf-8-sig")))
+    assert len(rows) == 300 and len({r["Handle"] for r in rows}) == 300
+    assert all(r["Why them"] for r in rows)

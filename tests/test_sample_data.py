@@ -126,6 +126,34 @@ def test_followers_and_relays_are_decoupled(t):
     assert top.corr("spearman").iloc[0, 1] < 0.25
 
 
+def test_our_accounts_and_posts_about_the_brand(t):
+    handles = set(t["people"].handle)
+    assert {"beantherecoffee", "ana_beanthere", "ben_beanthere", "caro_beanthere"} <= handles
+    f = t["follows"]
+    assert (f.target == "beantherecoffee").sum() >= 100
+    for m in ("ana", "ben", "caro"):
+        assert (f.source == f"{m}_beanthere").sum() >= 40
+    about = t["posts"][t["posts"].text.str.contains("@beantherecoffee", regex=False)]
+    assert 200 <= len(about) <= 320
+    assert about.text.str.contains("?", regex=False).sum() >= 40
+    assert about.text.str.contains("late|stale|burnt|awful|Terrible|frustrating|sour", regex=True).sum() >= 40
+    m = t["mentions"].assign(count=t["mentions"]["count"].astype(int))
+    to_brand = m[m.target == "beantherecoffee"].set_index("source")["count"]
+    assert (about.author.value_counts().reindex(to_brand.index, fill_value=0) <= to_brand).all()
+    assert set(about.author) <= set(to_brand.index), "every post about the brand is in mentions.csv"
+
+
+def test_relays_persist_fade_and_rise(t):
+    r = t["relays"].merge(t["posts"][["post_id", "author"]], on="post_id")
+    at = pd.to_datetime(r.created_at, utc=True)
+    half = at > WINDOW[0] + (at.max() - WINDOW[0]) / 2
+    per = r.assign(half=half).groupby(["author", "half"]).size().unstack(fill_value=0)
+    first, second = set(per[False].nlargest(50).index), set(per[True].nlargest(50).index)
+    assert 10 <= len(first & second) <= 40, "some audiences persist, some fade, some rise"
+    late = (at - pd.to_datetime(r.merge(t["posts"], on="post_id").created_at_y, utc=True)) > pd.Timedelta(days=1)
+    assert 0.1 < late.mean() < 0.3
+
+
 def test_generic_csv_loader_reads_it():
     from loaders.csv_tables import read_csv_tables
 

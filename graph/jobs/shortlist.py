@@ -90,10 +90,16 @@ def build_shortlist(
     else:
         say(2, 4, "explaining")
         picks = explain.annotate(picks, people, store.relay_events(), follows, relays=relays, posts=store.posts())
+        if "our_role" in people and people["our_role"].notna().any():  # closest member, detractor flags
+            from graph.relations.notes import annotate_relations
+
+            edges = {"follows": follows, "relays": relays, "mentions": store.edge_arrays("mentions")}
+            picks = annotate_relations(picks, people, edges, store.posts(text=True))
         if request.team:
             from graph.shortlist.team import split_team
 
-            picks = split_team(picks, list(request.team), request.capacity, keep_owners=True)
+            prefer = "closest_member" if "closest_member" in picks else None
+            picks = split_team(picks, list(request.team), request.capacity, keep_owners=True, prefer=prefer)
     say(3, 4, "saving")
     notes += _owned_and_dropped(people, picks)
     store.write_shortlist(saved.list_rows(picks, people, method=request.method, forced=rules.include))

@@ -12,24 +12,33 @@ from collections.abc import Iterable
 
 import pandas as pd
 
+from graph.errors import UsageError
 from graph.model import METRICS
 
 __all__ = ["metric_correlation", "correlation_long", "top_rows"]
 
 
 def top_rows(table: pd.DataFrame, top_fraction: float | None = None, by: str = "followers") -> pd.DataFrame:
-    """The top ``top_fraction`` of rows by ``by`` (ties at the cut are kept); all rows
-    without a fraction.
+    """Exactly the top ``top_fraction`` of rows by ``by`` (ties at the cut broken by
+    ``pid``, then row order); all rows without a fraction. A column with no spread
+    (e.g. no follow data: everyone has 0 followers) has no top: UsageError.
 
-    >>> len(top_rows(pd.DataFrame({"followers": [1, 2, 3, 4]}), 0.5))
-    2
+    >>> len(top_rows(pd.DataFrame({"followers": [1, 2, 2, 2, 3, 4, 5, 6, 7, 8]}), 0.5))
+    5
+    >>> top_rows(pd.DataFrame({"followers": [0, 0, 0]}), 0.1)
+    Traceback (most recent call last):
+    ...
+    graph.errors.UsageError: no followers data to take a top 10% by (everyone has the same value)
     """
     if top_fraction is None:
         return table
     if not 0 < top_fraction <= 1:
         raise ValueError(f"top_fraction must be in (0, 1], got {top_fraction}")
+    if by not in table or table[by].nunique(dropna=True) <= 1:
+        raise UsageError(f"no {by} data to take a top {top_fraction:.0%} by (everyone has the same value)")
     keep = max(1, int(round(len(table) * top_fraction)))
-    return table.nlargest(keep, by, keep="all")
+    keys = [by, "pid"] if "pid" in table else [by]
+    return table.sort_values(keys, ascending=[False] + [True] * (len(keys) - 1), kind="stable").head(keep)
 
 
 def metric_correlation(
@@ -50,7 +59,7 @@ def metric_correlation(
         rows used) are left out: they carry no ranking.
     top_fraction : float, optional
         Keep only the top ``top_fraction`` of rows by ``by`` (e.g. 0.1 for the
-        top 10%), as in Cha et al.; ties at the cut are kept.
+        top 10%), as in Cha et al. (see :func:`top_rows`).
     by : str
         Column that defines the top rows.
 

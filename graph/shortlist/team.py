@@ -6,6 +6,12 @@ block (longest-processing-time bin packing), and a block is split only when no
 member has room for all of it, filling the member with the most room first so
 the pieces stay large. Pairs that must share an owner and rows whose owner is
 locked are honoured before anything else.
+
+With ``prefer`` (each pick's preferred member, e.g. the team member who already
+knows them: :mod:`graph.relations.warm_paths`), the member who knows the most of a
+block's people wins it among those with equal claim and room, and a loose pick
+goes to the member who knows them when they have room; capacity, balance and
+communities come first.
 """
 
 from __future__ import annotations
@@ -83,6 +89,7 @@ def split_team(
     by: str | None = "community",
     tolerance: float = 0.1,
     keep_owners: bool = False,
+    prefer: str | None = None,
 ) -> pd.DataFrame:
     """Assign each pick an owner, keeping communities together and loads even.
 
@@ -107,6 +114,9 @@ def split_team(
     keep_owners : bool
         Keep every stored ``owner``, locked or not (a rebuild never moves someone a
         team member already owns); an owner who is not on the team joins it.
+    prefer : str or None
+        Column naming each pick's preferred member (missing: none); see the
+        module docstring.
 
     Returns
     -------
@@ -124,6 +134,9 @@ def split_team(
     >>> s = pd.DataFrame({"pid": list("abcde"), "community": [0, 0, 0, 1, 1]})
     >>> split_team(s, ["ana", "ben"], capacity=3)["owner"].tolist()
     ['ana', 'ana', 'ana', 'ben', 'ben']
+    >>> s["knows"] = [None, "ben", "ben", "ana", None]
+    >>> split_team(s, ["ana", "ben"], capacity=3, prefer="knows")["owner"].tolist()
+    ['ben', 'ben', 'ben', 'ana', 'ana']
     """
     names = member_names(members)
     df = shortlist.copy()
@@ -134,6 +147,7 @@ def split_team(
             f"{len(names) * capacity}: add members or raise the capacity"
         )
     blocks = df[by].tolist() if by and by in df else [None] * len(df)
+    liked = [_key(v) for v in df[prefer]] if prefer and prefer in df else [None] * len(df)
     owner: list[str | None] = [None] * len(df)
     load = dict.fromkeys(names, 0)
     held: dict[object, Counter] = {}  # block -> rows per member
@@ -170,10 +184,13 @@ def split_team(
     loose = [[a] for a in sorted(pending.get(None, []), key=len, reverse=True)]
     for atoms in [pending[b] for b in order] + loose:
         k = sum(map(len, atoms))
-        have = held.setdefault(_key(blocks[atoms[0][0]]), Counter())  # live: give() updates it
+        block = _key(blocks[atoms[0][0]])
+        have = held.setdefault(block, Counter())  # live: give() updates it
+        knows = Counter(liked[i] for a in atoms for i in a)
         fits = [m for m in names if load[m] + k <= cap]
         if fits:
-            give([i for a in atoms for i in a], max(fits, key=lambda m: (have[m], -load[m])))
+            first, second = (knows, have) if block is None else (have, knows)  # loose picks: who knows them
+            give([i for a in atoms for i in a], max(fits, key=lambda m: (first[m], second[m], -load[m])))  # noqa: B023
             continue
         for atom in atoms:  # split: fill up to an even share, most room first, same member while it fits
             room = next(
@@ -182,7 +199,8 @@ def split_team(
             )
             if not room:
                 raise UsageError(f"no member has room for a group of {len(atom)} that must stay together")
-            give(atom, max(room, key=lambda m: (have[m] > 0, capacity - load[m])))
+            mine = Counter(liked[i] for i in atom)
+            give(atom, max(room, key=lambda m: (have[m] > 0, mine[m], capacity - load[m])))
     df["owner"] = owner
     return df
 

@@ -17,7 +17,7 @@ from typing import Any
 import pandas as pd
 
 from graph.errors import QueryRefused, StoreError
-from graph.model import SCORE_COLUMNS, SHORTLIST_COLUMNS, TRACKING_COLUMNS, EdgeArrays, GraphBatch
+from graph.model import OUR_COLUMNS, SCORE_COLUMNS, SHORTLIST_COLUMNS, TRACKING_COLUMNS, EdgeArrays, GraphBatch
 from graph.settings import Limits
 from graph.stores.guard import check_read_only
 
@@ -100,6 +100,11 @@ class Store(ABC):
         cols = [c for c in rows.columns if c in SHORTLIST_COLUMNS or c in TRACKING_COLUMNS]
         return self._update_people(rows[["pid", *cols]])
 
+    def write_accounts(self, rows: pd.DataFrame) -> int:
+        """Mark our own accounts (``graph.model.OUR_COLUMNS``) by ``pid``; None unmarks."""
+        cols = [c for c in rows.columns if c in OUR_COLUMNS]
+        return self._update_people(rows[["pid", *cols]])
+
     @abstractmethod
     def _update_people(self, frame: pd.DataFrame) -> int:
         """Set the given columns (already allow-listed) on the people in ``frame.pid``."""
@@ -130,8 +135,8 @@ class Store(ABC):
         ordered by ``pid``. ``pids`` restricts the result."""
 
     @abstractmethod
-    def posts(self) -> pd.DataFrame:
-        """Posts: post_id, author, created_at, hashtags."""
+    def posts(self, *, text: bool = False) -> pd.DataFrame:
+        """Posts: post_id, author, created_at, hashtags (and ``text`` when asked)."""
 
     @abstractmethod
     def relay_events(self) -> pd.DataFrame:

@@ -43,6 +43,8 @@ PERSON_PROPS: dict[str, str] = {
     "removed": "BOOLEAN",
     "removed_by": "STRING",
     "removed_at": "STRING",
+    "our_role": "STRING",
+    "our_member": "STRING",
 }
 POST_PROPS: dict[str, str] = {
     "post_id": "STRING",
@@ -109,6 +111,10 @@ LB_RELAY_EVENTS = (
     "RETURN a.pid AS person, p.post_id AS post_id, p.author AS author, r.kind AS kind, r.at AS at"
 )
 LB_POSTS = "MATCH (p:Post) RETURN p.post_id AS post_id, p.author AS author, p.created_at AS created_at, p.hashtags AS hashtags"
+LB_POSTS_TEXT = (
+    "MATCH (p:Post) RETURN p.post_id AS post_id, p.author AS author, p.created_at AS created_at, "
+    "p.hashtags AS hashtags, p.text AS text"
+)
 LB_PEOPLE = "MATCH (p:Person) RETURN p.* ORDER BY p.pid"
 LB_PEOPLE_IN = "MATCH (p:Person) WHERE p.pid IN $pids RETURN p.* ORDER BY p.pid"
 LB_COPY = {
@@ -195,6 +201,10 @@ NEO_EDGE_IDS = {
 NEO_POSTS = (
     "MATCH (p:Post) WITH id(p) / 4096 AS k, collect([p.post_id, p.author, toString(p.created_at), "
     "p.hashtags]) AS rows RETURN rows"
+)
+NEO_POSTS_TEXT = (
+    "MATCH (p:Post) WITH id(p) / 4096 AS k, collect([p.post_id, p.author, toString(p.created_at), "
+    "p.hashtags, p.text]) AS rows RETURN rows"
 )
 #: people: one list per person, in PERSON_PROPS order (names from the allow-list)
 _PERSON_LIST = ", ".join(f"p.{name}" for name in PERSON_PROPS)

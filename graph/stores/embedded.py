@@ -211,8 +211,8 @@ class EmbeddedStore(Store):
         df.columns = [c.removeprefix("p.") for c in df.columns]
         return df.reset_index(drop=True)
 
-    def posts(self) -> pd.DataFrame:
-        return self._rows(q.LB_POSTS)
+    def posts(self, *, text: bool = False) -> pd.DataFrame:
+        return self._rows(q.LB_POSTS_TEXT if text else q.LB_POSTS)
 
     def relay_events(self) -> pd.DataFrame:
         return self._rows(q.LB_RELAY_EVENTS)

@@ -304,9 +304,9 @@ class Neo4jStore(Store):
         df = bulk.typed(pd.DataFrame(rows, columns=list(q.PERSON_PROPS)), q.PERSON_PROPS)
         return df.sort_values("pid", kind="stable").reset_index(drop=True)
 
-    def posts(self) -> pd.DataFrame:
-        rows = self._read(lambda tx: bulk.chunked_rows(tx, q.NEO_POSTS))
-        cols = ["post_id", "author", "created_at", "hashtags"]
+    def posts(self, *, text: bool = False) -> pd.DataFrame:
+        rows = self._read(lambda tx: bulk.chunked_rows(tx, q.NEO_POSTS_TEXT if text else q.NEO_POSTS))
+        cols = ["post_id", "author", "created_at", "hashtags", *(["text"] if text else [])]
         df = bulk.typed(pd.DataFrame(rows, columns=cols), q.POST_PROPS)
         return df.sort_values("post_id", kind="stable").reset_index(drop=True)
 

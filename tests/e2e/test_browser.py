@@ -62,6 +62,9 @@ def server(tmp_path_factory):
     else:
         _cli("--data-dir", str(data), "load", str(ROOT / "sample_data"), env=env)
         _cli("--data-dir", str(data), "rank", env=env)
+        _cli("--data-dir", str(data), "accounts", "add", "@beantherecoffee", "--brand", env=env)
+        for member in ("ana", "ben", "caro"):
+            _cli("--data-dir", str(data), "accounts", "add", f"@{member}_beanthere", "--member", member, env=env)
     port = _free_port()
     log = open(tmp / "app.log", "w")  # noqa: SIM115 - closed below
     proc = subprocess.Popen(
@@ -277,6 +280,32 @@ def test_data_upload_with_niche_report(page, tmp_path):
     settle(page, "Loaded people.csv")
     assert page.get_by_text("Niche report and loader notes").count() == 1
     shoot(page, "data")
+
+
+def test_relationships(page):
+    go(page, "Relationships")
+    settle(page, "Introductions worth making")
+    assert page.get_by_text("@beantherecoffee").count() >= 1
+    page.locator('[data-testid="stDataFrame"]').nth(3).wait_for()
+    shoot(page, "relationships")
+
+
+def test_listening(page):
+    go(page, "Listening")
+    settle(page, "Who mentions us, and what they ask")
+    page.wait_for_function("() => document.querySelectorAll('[data-testid=\"stVegaLiteChart\"] canvas, "
+                           "[data-testid=\"stVegaLiteChart\"] svg').length >= 1")  # fmt: skip
+    shoot(page, "listening")
+
+
+def test_explore_card_and_rising_filter(page):
+    go(page, "Explore")
+    page.get_by_text("Person card").wait_for()
+    page.get_by_text("Filters").click()
+    page.get_by_text("Rising voices only").click()
+    settle(page, "rising voices by score")
+    assert page.get_by_text("Card (Markdown)").count() == 1
+    shoot(page, "explore_card")
 
 
 def test_insight(page):

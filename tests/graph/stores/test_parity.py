@@ -21,10 +21,16 @@ def sample() -> GraphBatch:
     return read_paths(["sample_data"])
 
 
+def _a_b(sample: GraphBatch) -> tuple[str, str]:
+    """A person (a) and someone with posts (b)."""
+    b = sample.posts["author"].iloc[0]
+    return next(p for p in sample.people["pid"] if p != b), b
+
+
 def _update(sample: GraphBatch) -> GraphBatch:
     """A second, tiny load: new people and follows, a changed profile, new relays of
     known posts (aggregates add up) and a mention count that replaces the old one."""
-    a, b = sample.people["pid"].iloc[0], sample.people["pid"].iloc[1]
+    a, b = _a_b(sample)
     post = sample.posts.loc[sample.posts["author"] == b, "post_id"].iloc[0]
     m = sample.mentions.iloc[0]
     known = sample.people.set_index("pid")
@@ -109,7 +115,7 @@ def test_follows_and_people_are_the_input(loaded, sample):
 
 
 def test_second_load_updated_profiles_and_aggregates(loaded, sample):
-    a, b = sample.people["pid"].iloc[0], sample.people["pid"].iloc[1]
+    a, b = _a_b(sample)
     people = loaded.people([a, "x:newcomer"]).set_index("pid")
     assert people.loc[a, "followers_count"] == 123456
     assert people.loc[a, "name"] == sample.people.set_index("pid").loc[a, "name"]  # not blanked
