@@ -21,6 +21,9 @@ __all__ = [
     "open_text",
     "open_binary",
     "read_head",
+    "nested_archive_error",
+    "refuse_control_characters",
+    "CONTROL_CHARS",
     "find_bad_utf8",
     "finish_batch",
     "pids",
@@ -42,6 +45,35 @@ def read_head(path: str | Path, size: int = 64 * 1024) -> bytes:
         return b""
     with open_binary(path) as f:
         return f.read(size)
+
+
+_ARCHIVE_SUFFIXES = (".zip", ".tar", ".tgz", ".tar.gz", ".tar.bz2", ".7z", ".rar")
+
+
+def nested_archive_error(path: str | Path) -> LoadError | None:
+    """A clear error for a zip that only wraps other archives (zip in a zip), else None.
+
+    >>> import tempfile, zipfile, os
+    >>> p = os.path.join(tempfile.mkdtemp(), "outer.zip")
+    >>> with zipfile.ZipFile(p, "w") as z:
+    ...     z.writestr("inner.zip", b"PK")
+    >>> str(nested_archive_error(p)).endswith("holds another archive (inner.zip): extract it and load what is inside")
+    True
+    """
+    import zipfile
+
+    path = Path(path)
+    if not path.is_file() or not zipfile.is_zipfile(path):
+        return None
+    try:
+        names = zipfile.ZipFile(path).namelist()
+    except (zipfile.BadZipFile, OSError):
+        return None
+    inner = [n for n in names if n.lower().endswith(_ARCHIVE_SUFFIXES)]
+    if not inner:
+        return None
+    shown = ", ".join(inner[:3]) + (f" and {len(inner) - 3} more" if len(inner) > 3 else "")
+    return LoadError(f"holds another archive ({shown}): extract it and load what is inside", path=str(path))
 
 
 def open_binary(path: str | Path) -> IO[bytes]:
@@ -145,6 +177,27 @@ def utf8_error(path: str | Path) -> LoadError:
     where = find_bad_utf8(path)
     line, col = where if where else (None, None)
     return LoadError(f"invalid UTF-8 (byte at column {col})", path=str(path), line=line)
+
+
+#: a control character (NUL…) in a key: such a handle could not be typed or told apart
+CONTROL_CHARS = r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]"
+
+
+def refuse_control_characters(values: pd.Series, *, path: str, field: str, first_line: int | None = None) -> None:
+    r"""A LoadError at the first value holding a control character (NUL, …): such a
+    handle or id would look like another one and could not be typed by anyone.
+
+    >>> refuse_control_characters(pd.Series(["ann", "b\x00b"]), path="f.csv", field="handle", first_line=2)
+    Traceback (most recent call last):
+    ...
+    graph.errors.LoadError: f.csv:3: column 'handle': 'b\x00b' holds a control character (NUL or similar)
+    """
+    bad = values.astype("str").str.contains(CONTROL_CHARS, regex=True, na=False)
+    if bad.any():
+        i = int(bad.to_numpy().argmax())
+        line = first_line + i if first_line is not None else None
+        raise LoadError(f"{values.iloc[i]!r} holds a control character (NUL or similar)", path=path, line=line,
+                        field=field)  # fmt: skip
 
 
 def pids(platform: str | pd.Series, handles: pd.Series) -> pd.Series:
@@ -277,6 +330,9 @@ def finish_batch(batch: GraphBatch, notes: Iterable[str] = ()) -> GraphBatch:
     if len(batch.posts) < before:
         batch.notes.append(f"merged {before - len(batch.posts):,} duplicate post row(s)")
     batch.people = _people_with_referenced(batch)
+    where = ", ".join(map(str, batch.sources)) or "<input>"
+    refuse_control_characters(batch.people["pid"], path=where, field="handle")
+    refuse_control_characters(batch.posts["post_id"], path=where, field="post_id")
     return batch
 
 

@@ -42,6 +42,7 @@ from loaders.base import (
     parse_int_column,
     parse_time_column,
     pids,
+    refuse_control_characters,
     split_tags,
     utf8_error,
 )
@@ -145,6 +146,8 @@ def parse_table(
         first_line = 2
         for chunk in reader:
             chunk.columns = [str(c).strip() for c in chunk.columns]
+            if first_line == 2:
+                _refuse_repeated_columns(list(chunk.columns), path)
             table = table or detect_table(path, list(chunk.columns))
             if table is None:
                 raise LoadError(
@@ -171,6 +174,20 @@ def parse_table(
     return table, out
 
 
+def _refuse_repeated_columns(columns: list[str], path: str) -> None:
+    """pandas renames a repeated header ``source,target,source`` to ``source.1``: refuse it.
+
+    >>> _refuse_repeated_columns(["source", "target", "source.1"], "f.csv")
+    Traceback (most recent call last):
+    ...
+    graph.errors.LoadError: f.csv:1: column 'source': appears more than once in the header
+    """
+    for c in columns:
+        base, dot, n = c.rpartition(".")
+        if dot and n.isdigit() and base in columns:
+            raise LoadError("appears more than once in the header", path=path, line=1, field=base)
+
+
 def _rename(chunk: pd.DataFrame, table: str, mapping: dict[str, str]) -> pd.DataFrame:
     renames = {v: k.split(".", 1)[1] for k, v in mapping.items() if k.startswith(table + ".")}
     return chunk.rename(columns=renames)
@@ -192,6 +209,7 @@ def _convert(
         empty = chunk[col].str.strip() == ""
         if empty.any():
             raise LoadError("is empty", path=path, line=first_line + int(empty.to_numpy().argmax()), field=col)
+        refuse_control_characters(chunk[col], path=path, field=col, first_line=first_line)
     plat = chunk["platform"].where(chunk["platform"].str.strip() != "", platform) if "platform" in chunk else platform
     where: dict[str, Any] = {"path": path, "first_line": first_line}
     if table == "people":

@@ -61,6 +61,35 @@ def _gexf_as_listed(data: bytes) -> tuple[bytes, bool]:
     return data, bool(n or m)
 
 
+def _undeclared_nodes(data: bytes) -> str | None:
+    """A note when edges name nodes the file never declares (NetworkX, like Gephi's
+    "create missing nodes", adds them silently).
+
+    >>> _undeclared_nodes(b'<graph><node id="a"/><edge source="a" target="zz"/><edge source="zz" target="a"/></graph>')
+    "2 edge(s) name 1 node(s) the file does not declare (first: 'zz'); they were added as people, as Gephi does"
+    """
+    import xml.etree.ElementTree as ET
+
+    declared: set[str] = set()
+    ends: list[str] = []
+    try:
+        for _, el in ET.iterparse(io.BytesIO(data)):
+            tag = el.tag.rsplit("}", 1)[-1]
+            if tag == "node" and el.get("id") is not None:
+                declared.add(str(el.get("id")))
+            elif tag == "edge":
+                ends += [str(el.get("source")), str(el.get("target"))]
+            el.clear()
+    except ET.ParseError:
+        return None  # the reader reports bad XML itself
+    missing = [e for e in ends if e not in declared]
+    if not missing:
+        return None
+    edges = sum(1 for i in range(0, len(ends), 2) if ends[i] not in declared or ends[i + 1] not in declared)
+    return (f"{edges:,} edge(s) name {len(set(missing)):,} node(s) the file does not declare "
+            f"(first: {missing[0]!r}); they were added as people, as Gephi does")  # fmt: skip
+
+
 def read_gephi(
     paths: list[str | Path], *, fmt: str, kind: str = "follows", platform: str | None = None,
     progress: Callable[[int], None] | None = None,
@@ -107,6 +136,8 @@ def read_graph_file(
         pos = getattr(exc, "position", None)
         raise LoadError(f"not valid {fmt.upper()}: {exc}", path=shown, line=pos[0] if pos else None) from None
     batch = graph_to_batch(G, shown, kind, platform or "x", undirected=undirected)
+    if note := _undeclared_nodes(data):
+        batch.notes.append(f"{shown}: {note}")
     if progress:
         progress(G.number_of_nodes() + G.number_of_edges())
     return batch

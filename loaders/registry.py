@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from graph.model import GraphBatch, LoadError
-from loaders.base import read_head
+from loaders.base import nested_archive_error, read_head
 
 __all__ = ["FORMATS", "Format", "register", "detect_format", "read_paths"]
 
@@ -47,6 +47,8 @@ def detect_format(path: str | Path) -> str:
     for fmt in sorted(FORMATS.values(), key=lambda f: f.priority):
         if fmt.sniff is not None and fmt.sniff(path, head):
             return fmt.name
+    if nested := nested_archive_error(path):
+        raise nested
     raise LoadError(
         f"unknown format: could not recognise the content; pass --format ({', '.join(FORMATS)})",
         path=str(path),

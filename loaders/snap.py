@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 
 from graph.model import GraphBatch, LoadError
-from loaders.base import CHUNK_ROWS, finish_batch, open_binary, pids, utf8_error
+from loaders.base import CHUNK_ROWS, CONTROL_CHARS, finish_batch, open_binary, pids, utf8_error
 
 __all__ = ["read_snap", "parse_snap", "SNAP_KINDS"]
 
@@ -69,7 +69,8 @@ def parse_snap(
             sep=r"\s+",
             comment="#",
             header=None,
-            names=["source", "target", "weight"],
+            names=["source", "target", "weight", "extra"],
+            index_col=False,
             dtype="string",
             chunksize=CHUNK_ROWS,
             engine="c",
@@ -95,6 +96,20 @@ def parse_snap(
 def _check_chunk(
     chunk: pd.DataFrame, kind: str, source: object, path: str, rows_before: int
 ) -> pd.DataFrame:
+    extra = chunk["extra"].notna()
+    if extra.any():
+        raise LoadError(
+            "4 values on this line; a SNAP edge list has 'A B' or 'A B w' (is this another format?)",
+            path=path,
+            line=_file_line(source, path, rows_before + int(extra.to_numpy().argmax())),
+            field="columns",
+        )
+    for col in ("source", "target"):
+        bad = chunk[col].str.contains(CONTROL_CHARS, regex=True, na=False)
+        if bad.any():
+            row = rows_before + int(bad.to_numpy().argmax())
+            raise LoadError("holds a control character (NUL or similar)", path=path,
+                            line=_file_line(source, path, row), field=col)  # fmt: skip
     missing = chunk["target"].isna()
     if missing.any():
         row = rows_before + int(missing.to_numpy().argmax())

@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import IO
 
 from graph.model import LoadError
-from loaders.base import open_binary
+from loaders.base import nested_archive_error, open_binary
 
 __all__ = ["Member", "archive_members", "member_role", "ARCHIVE_FILE_NAMES"]
 
@@ -74,6 +74,8 @@ def archive_members(path: Path) -> list[Member]:
             raise LoadError("no such file", path=str(path))
         found = [(str(f), str(f), _file_opener(f)) for f in dict.fromkeys([*_owner_files(path), path])]
     members = [(role, shown, opener) for name, shown, opener in found if (role := member_role(name))]
+    if not members and (nested := nested_archive_error(path)):
+        raise nested
     if not members:
         raise LoadError("no X archive files found (expected data/account.js, follower.js, following.js, "
                         "tweets.js, or the older tweets.csv / data/js/tweets/)", path=str(path))  # fmt: skip

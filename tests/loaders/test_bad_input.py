@@ -53,6 +53,37 @@ def mastodon_accounts_line(tmp: Path, n: int) -> Path:
 
 # name -> (make files, format, expected error regex)
 ERRORS = {
+    # issue 12, item 6: wrong data that used to load without a word
+    "SNAP file with 4 columns": (
+        lambda t: [write(t, "four.txt", "1 2 3 4\n5 6 7 8\n")],
+        "snap",
+        r"four.txt:1: column 'columns': 4 values on this line",
+    ),
+    "NUL byte in a CSV handle": (
+        lambda t: [write(t, "people.csv", b"handle,name\nann,Ann\nb\x00b,Bob\n")],
+        "csv",
+        r"people.csv:3: column 'handle': 'b\\x00b' holds a control character",
+    ),
+    "NUL byte in a SNAP id": (
+        lambda t: [write(t, "e.txt", b"1 2\n3\x00 4\n")],
+        "snap",
+        r"e.txt:2: column 'source': holds a control character",
+    ),
+    "NUL byte in a JSON handle": (
+        lambda t: [write(t, "t.jsonl", PAGE.replace('"username": "', '"username": "x\\u0000', 1))],
+        "auto",
+        r"t.jsonl: column 'handle': .* holds a control character",
+    ),
+    "repeated CSV header": (
+        lambda t: [write(t, "follows.csv", "source,target,source\na,b,c\n")],
+        "auto",
+        r"follows.csv:1: column 'source': appears more than once in the header",
+    ),
+    "zip inside a zip": (
+        lambda t: [_nested_zip(t)],
+        "auto",
+        r"outer.zip: holds another archive \(inner.zip\): extract it",
+    ),
     "truncated JSON line": (
         lambda t: [write(t, "t.jsonl", PAGE + "\n" + PAGE[: len(PAGE) // 2] + "\n")],
         "auto",
@@ -421,12 +452,28 @@ SKIPS = {
         r"skipped 1 'Tweet' row",
         lambda b: b.follows.empty and len(b.mentions) == 1,
     ),
+    "GEXF edge to a node it never declares": (
+        lambda t: [write(t, "g.gexf", '<?xml version="1.0" encoding="UTF-8"?><gexf xmlns="http://www.gexf.net/1.2draft" '
+                         'version="1.2"><graph defaultedgetype="directed"><nodes><node id="a" label="a"/></nodes>'
+                         '<edges><edge id="0" source="a" target="zz"/></edges></graph></gexf>')],
+        r"1 edge\(s\) name 1 node\(s\) the file does not declare \(first: 'zz'\)",
+        lambda b: "x:zz" in set(b.people.pid),
+    ),
     "single-line 5 MB array": (
         lambda t: [mastodon_accounts_line(t, 20_000)],
         None,
         lambda b: len(b.follows) == 20_000,
     ),
 }
+
+
+def _nested_zip(tmp: Path) -> Path:
+    follower = (FIX / "x_archive" / "twitter-2024-05-03-archive" / "data" / "follower.js").read_text()
+    inner = _zip(tmp, {"data/follower.js": follower})
+    outer = tmp / "outer.zip"
+    with zipfile.ZipFile(outer, "w") as zf:
+        zf.write(inner, "inner.zip")
+    return outer
 
 
 def _zip(tmp: Path, files: dict[str, str]) -> Path:

@@ -54,7 +54,8 @@ def test_platform_prefix():
         ("1 2\n# c\n3\n", 3, "target", "only one id"),
         ("1 2 1\n1 3 abc\n", 2, "weight", "not a number"),
         ("1 2 1\n1 3 -4\n", 2, "weight", "must be positive"),
-        ("1 2\n1 2 3 4\n", 2, None, "not an edge list"),
+        ("1 2\n1 2 3 4\n", 2, "columns", "4 values on this line"),
+        ("1 2\n1 2 3 4 5\n", 2, None, "not an edge list"),
     ],
 )
 def test_bad_rows_name_line_and_field(tmp_path, text, line, field, words):
