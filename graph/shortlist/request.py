@@ -9,7 +9,8 @@ list and who may not be:
 * **removed** people (a team member ticked "remove") stay off until restored;
 * people whose stage is ``declined`` stay off (unless ``keep_declined``);
 * ``min_relevance`` is a **percentile** (0–100) of niche relevance, for every method;
-* hand-added people (``include``) are on it; ``exclude`` keeps people off.
+* hand-added people (``include``) are on it; ``exclude`` keeps people off;
+* our own accounts (the brand's and the team's, ``our_role``) are never on it.
 """
 
 from __future__ import annotations
@@ -143,6 +144,10 @@ def eligibility(people: pd.DataFrame, request: ShortlistRequest) -> Eligibility:
     notes = []
     forced = list(dict.fromkeys([*pids[locked].tolist(), *request.include]))
     off = removed.copy()
+    ours = people["our_role"].notna().to_numpy(dtype=bool) if "our_role" in people else np.zeros(len(people), bool)
+    if ours.any():
+        off |= ours
+        notes.append(f"{int(ours.sum()):,} of our own accounts left out")
     if not request.keep_declined:
         off |= declined & ~locked
     off |= np.isin(pids, list(request.exclude))
@@ -156,7 +161,8 @@ def eligibility(people: pd.DataFrame, request: ShortlistRequest) -> Eligibility:
         low = ~(np.nan_to_num(pct, nan=-1.0) >= request.min_relevance)
         notes.append(f"{int((low & ~off).sum()):,} people below the {request.min_relevance:g}th relevance percentile left out")
         off |= low
-    forced_set = set(forced)
+    forced_set = set(forced) - set(pids[ours])
+    forced = [p for p in forced if p in forced_set]
     clash = [p for p in pids[removed] if p in set(request.include)]
     if clash:
         raise UsageError(f"removed from the shortlist (restore them first): {', '.join(clash[:10])}")
