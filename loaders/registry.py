@@ -93,7 +93,7 @@ def read_paths(
 
 
 #: Folder contents that are read as a whole (one format for the folder).
-_WHOLE_FOLDER = ("x-archive",)
+_WHOLE_FOLDER = ("x-archive", "topolstm", "twitter-trees")
 
 
 def detect_paths(path: Path, notes: list[str]) -> dict[str, list[Path]]:
@@ -267,3 +267,23 @@ register(Format("mastodon", "Mastodon: API JSON, the archive export (outbox/acto
                       "counts); archive outbox (Create, Announce, Mention/Hashtag tags, inReplyTo), actor; "
                       "following_accounts.csv", drops="likes.json and bookmarks.json (counted), media, "
                       "boosts/replies of posts whose URI names no account (counted)", priority=45))  # fmt: skip
+
+
+def _cascade_sniff(name: str) -> Callable[[Path, bytes], bool]:
+    def sniff(path: Path, head: bytes) -> bool:
+        from loaders import cascades
+
+        return cascades.is_twitter_trees(path, head) if name == "twitter-trees" else cascades.is_topolstm(path, head)
+
+    return sniff
+
+
+register(Format("twitter-trees", "research: Twitter15/16 retweet propagation trees (tar.gz, tree/ folders or files)",
+                _platform_reader("loaders.cascades", "read_twitter_trees"), _cascade_sniff("twitter-trees"),
+                reads="source tweets (author, snowflake time), timed relays; a relay of a relayer as a relay of "
+                      "their share", drops="tweet ids of replies, repeated lines, self-loops, a cascade's second "
+                      "copy (all counted); rumour labels (label.txt)", priority=8))  # fmt: skip
+register(Format("topolstm", "research: Topo-LSTM Twitter (graph.txt + train.txt/test.txt cascades)",
+                _platform_reader("loaders.cascades", "read_topolstm"), _cascade_sniff("topolstm"),
+                reads="follower pairs (both ways), cascades as posts of their seed, timed adoptions",
+                drops="repeated adoptions (counted)", priority=8))  # fmt: skip

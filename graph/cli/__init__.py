@@ -6,7 +6,7 @@ is reported as an internal error (``--debug`` shows the traceback). Each job fam
 is a module here; importing this package registers every command on :data:`main`.
 """
 
-from graph.cli import data, query, ranking, relations, serve, shortlist  # noqa: F401  (registers the commands)
+from graph.cli import backtest, data, query, ranking, relations, serve, shortlist  # noqa: F401  (registers the commands)
 from graph.cli.base import main
 
 __all__ = ["main"]

@@ -19,6 +19,7 @@ import pandas as pd
 from graph.errors import UsageError
 from graph.jobs.ranking import scored_people
 from graph.shortlist import explain, saved
+from graph.shortlist.cascade import posting_chance, propagation_graph
 from graph.shortlist.request import ShortlistRequest, eligibility
 from graph.shortlist.selection import set_shortlist
 from graph.stores.base import Progress, Store
@@ -79,17 +80,20 @@ def build_shortlist(
     notes = list(rules.notes)
     say(0, 4, "reading the graph")
     follows, relays = store.edge_arrays("follows"), store.edge_arrays("relays")
+    events = store.relay_events()
+    activity = posting_chance(events) if len(events) else None  # who still posts something relayable
+    graph = propagation_graph(follows, relays, nodes=people["pid"], active=activity)
     say(1, 4, "picking")
     picks = set_shortlist(
         follows, relays, people, request.top, method=request.method, include=rules.include,
-        exclude=rules.exclude, max_per_community=request.max_per_community, seed=request.seed,
+        exclude=rules.exclude, max_per_community=request.max_per_community, seed=request.seed, graph=graph,
     )  # fmt: skip
     if picks.empty:
         notes.append("nobody is eligible: every ranked person is excluded, removed, declined or below the "
                      "minimum relevance")  # fmt: skip
     else:
         say(2, 4, "explaining")
-        picks = explain.annotate(picks, people, store.relay_events(), follows, relays=relays, posts=store.posts())
+        picks = explain.annotate(picks, people, events, follows, relays=relays, posts=store.posts())
         if "our_role" in people and people["our_role"].notna().any():  # closest member, detractor flags
             from graph.relations.notes import annotate_relations
 

@@ -257,6 +257,8 @@ def topic_shares(
     >>> relays = pd.DataFrame({"person": ["b"], "post_id": ["p1"]})
     >>> topic_shares(posts, relays).values.tolist()
     [['a', '#coffee', 0.5], ['b', '#coffee', 1.0]]
+    >>> len(topic_shares(posts.assign(hashtags=[[], []])))  # no tags anywhere
+    0
     """
     tags = posts[["post_id", "hashtags"]]
     acts = [posts[["author", "post_id"]].rename(columns={"author": "pid"})]
@@ -268,8 +270,11 @@ def topic_shares(
     tagged = tagged.assign(topic=_norm_tag(tagged["hashtags"])).drop_duplicates(["act", "topic"])
     if topics is not None:
         tagged = tagged[tagged["topic"].isin(set(_norm_tag(pd.Series(list(topics), dtype=object))))]
+    if tagged.empty:  # no post has a tag (e.g. research cascades): no topic shares
+        return pd.DataFrame({"pid": pd.Series(dtype="str"), "topic": pd.Series(dtype="str"),
+                             "share": pd.Series(dtype=float)})  # fmt: skip
     counts = tagged.groupby(["pid", "topic"]).size().rename("n").reset_index()
-    counts["share"] = counts["n"] / counts["pid"].map(total)
+    counts["share"] = counts["n"] / counts["pid"].map(total).astype(float)
     return counts[["pid", "topic", "share"]].sort_values(["pid", "topic"], ignore_index=True)
 
 

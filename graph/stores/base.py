@@ -17,7 +17,14 @@ from typing import Any
 import pandas as pd
 
 from graph.errors import QueryRefused, StoreError
-from graph.model import OUR_COLUMNS, SCORE_COLUMNS, SHORTLIST_COLUMNS, TRACKING_COLUMNS, EdgeArrays, GraphBatch
+from graph.model import (
+    OUR_COLUMNS,
+    SCORE_COLUMNS,
+    SHORTLIST_COLUMNS,
+    TRACKING_COLUMNS,
+    EdgeArrays,
+    GraphBatch,
+)
 from graph.settings import Limits
 from graph.stores.guard import check_read_only
 

@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from graph.model import EdgeArrays
-from graph.shortlist.cascade import Worlds
+from graph.shortlist.cascade import Worlds, posting_chance
 from graph.shortlist.selection import (
     Constraints,
     celf,
@@ -67,13 +67,93 @@ def scores_for(f: EdgeArrays, community=None) -> pd.DataFrame:
 
 
 # -- the propagation graph --------------------------------------------------------
-def test_follows_are_reversed_and_relays_weigh_more():
+def test_follows_are_reversed_and_relays_weigh_more_when_chained():
+    f = EdgeArrays.from_pairs([("a", "b"), ("a", "c")])
+    r = EdgeArrays.from_pairs([("a", "c", 3.0)], nodes=["a", "b", "c"])
+    g = propagation_graph(f, r, relay_hops="any")
+    edges = {(g.nodes[u], g.nodes[v]): p for u, v, p in zip(g.src, g.dst, g.prob, strict=True)}
+    # a follows b and c; a relayed c 3 times: w(b->a) = 1, w(c->a) = 1 + 3
+    assert edges == {("b", "a"): pytest.approx(0.2), ("c", "a"): pytest.approx(0.8)}
+
+
+def test_relays_are_a_separate_first_hop_by_default():
     f = EdgeArrays.from_pairs([("a", "b"), ("a", "c")])
     r = EdgeArrays.from_pairs([("a", "c", 3.0)], nodes=["a", "b", "c"])
     g = propagation_graph(f, r)
     edges = {(g.nodes[u], g.nodes[v]): p for u, v, p in zip(g.src, g.dst, g.prob, strict=True)}
-    # a follows b and c; a relayed c 3 times: w(b->a) = 1, w(c->a) = 1 + 3
-    assert edges == {("b", "a"): pytest.approx(0.2), ("c", "a"): pytest.approx(0.8)}
+    assert edges == {("b", "a"): pytest.approx(0.5), ("c", "a"): pytest.approx(0.5)}  # follows only
+    relay = [
+        (g.nodes[u], g.nodes[v], p) for u, v, p in zip(g.relay_src, g.relay_dst, g.relay_prob, strict=True)
+    ]
+    assert relay == [("c", "a", 1.0)] and g.m == 3
+    assert propagation_graph(f, r, p=0.1).relay_prob.tolist() == pytest.approx([1 - 0.9**3])
+
+
+def test_hub_that_relayed_a_small_author_keeps_its_audience():
+    # hub relayed author once; 30 people relay the hub; 3 people relay the author
+    pairs = [("hub", "author", 1.0)] + [(f"h{i}", "hub", 1.0) for i in range(30)]
+    pairs += [(f"a{i}", "author", 1.0) for i in range(3)]
+    r = EdgeArrays.from_pairs(pairs)
+    f = EdgeArrays.from_pairs([], nodes=list(r.nodes))
+    g = propagation_graph(f, r)
+    assert ris_greedy(g, 1, samples=5000)["pid"].tolist() == ["hub"]
+    assert simulate_spread(g, ["author"]) == 5.0  # itself, 3 relayers, the hub: not the hub's 30
+    old = propagation_graph(f, r, relay_hops="any")
+    assert ris_greedy(old, 1, samples=5000)["pid"].tolist() == ["author"]  # the bug
+
+
+def test_a_relayer_reached_by_a_relay_spreads_along_follows_only():
+    # s relayed by r; r followed by x; r relayed by y (y relays r's own posts, not s's)
+    f = EdgeArrays.from_pairs([("x", "r")])
+    rel = EdgeArrays.from_pairs([("r", "s", 1.0), ("y", "r", 1.0)])
+    g = propagation_graph(f, rel, p=1.0)
+    assert simulate_spread(g, ["s"]) == 3.0  # s, r, x
+    assert simulate_spread(g, ["r"]) == 3.0  # r, x, y
+    rr = rr_sets(g, 4000, seed=3)
+    assert coverage_gains(g, ["s"], rr).sum() == pytest.approx(3.0)
+
+
+def test_seed_activity_scales_spread_and_is_weighed_exactly():
+    g = propagation_graph(random_follows(120, 700, seed=21), p=0.2)
+    act = np.linspace(0.1, 1.0, g.n)
+    ga = g.with_active(act)
+    seeds = [3, 50, 99]
+    rr = rr_sets(ga, 40_000, seed=4)
+    est = coverage_gains(ga, seeds, rr).sum()
+    assert est == pytest.approx(simulate_spread(ga, seeds, rounds=6000), rel=0.05)
+    assert simulate_spread(ga, seeds, rounds=2000) < simulate_spread(g, seeds, rounds=2000)
+    w = Worlds(ga, rounds=80, seed=2)
+    w.gain(7, keep=True)
+    gain = w.gain(30) / 80
+    both = simulate_spread(ga, [7, 30], rounds=80, seed=2) - simulate_spread(ga, [7], rounds=80, seed=2)
+    assert gain == pytest.approx(both)
+
+
+def test_weighted_ris_is_exact_greedy_of_expected_coverage():
+    g = propagation_graph(random_follows(30, 90, seed=9), p=0.3)
+    act = np.random.default_rng(1).uniform(0.1, 1.0, g.n)
+    ga = g.with_active(act)
+    rr = rr_sets(ga, 3000, seed=2)
+    picks = ris_greedy(ga, 4, rr=rr)
+    chosen = []
+    for _ in range(4):
+        total = [coverage_gains(ga, chosen + [v], rr).sum() if v not in chosen else -1 for v in range(ga.n)]
+        chosen.append(int(np.argmax(total)))
+    assert picks["node"].tolist() == chosen
+    assert picks["marginal_gain"].to_numpy() == pytest.approx(coverage_gains(ga, chosen, rr))
+
+
+def test_posting_chance_prefers_repeat_posters():
+    rng = np.random.default_rng(0)
+    rows = []
+    for day in range(100):  # "steady" posts every day; "once" went viral on day 10 only
+        rows += [(f"p{day}_{i}", "steady", f"s{day}", day) for i in range(3)]
+        rows += [(f"q{day}_{i}", f"x{day}", f"x{day}", day) for i in range(int(rng.integers(1, 3)))]
+    rows += [(f"v{i}", "once", "o1", 10) for i in range(200)]
+    ev = pd.DataFrame(rows, columns=["person", "author", "post_id", "day"])
+    ev["at"] = pd.to_datetime(ev.pop("day"), unit="D")
+    a = posting_chance(ev)
+    assert a.by_author["steady"] > 0.5 > a.by_author["once"] > a.p0
 
 
 def test_weighted_cascade_sums_to_one_per_receiver():
@@ -85,7 +165,7 @@ def test_weighted_cascade_sums_to_one_per_receiver():
 def test_constant_p_counts_each_unit_of_evidence():
     f = EdgeArrays.from_pairs([("a", "b")])
     r = EdgeArrays.from_pairs([("a", "b", 2.0)])
-    g = propagation_graph(f, r, p=0.1)
+    g = propagation_graph(f, r, p=0.1, relay_hops="any")
     assert g.prob.tolist() == pytest.approx([1 - 0.9**3])
     with pytest.raises(ValueError, match="probability"):
         propagation_graph(f, p=1.5)
@@ -96,7 +176,10 @@ def test_nodes_are_merged_by_pid_when_tables_differ():
     r = EdgeArrays.from_pairs([("c", "a", 1.0)])
     g = propagation_graph(f, r, nodes=["z"])
     assert sorted(g.nodes) == ["a", "b", "c", "z"]
-    assert simulate_spread(g.with_p(1.0), ["b"]) == 3.0  # b -> a -> c
+    assert simulate_spread(g.with_p(1.0), ["b"]) == 2.0  # b -> a; c relayed a's own post
+    assert simulate_spread(g.with_p(1.0), ["a"]) == 2.0  # a -> c (relay, first hop)
+    chained = propagation_graph(f, r, nodes=["z"], relay_hops="any")
+    assert simulate_spread(chained.with_p(1.0), ["b"]) == 3.0  # b -> a -> c
 
 
 # -- simulation -------------------------------------------------------------------
