@@ -26,6 +26,7 @@ from graph.model import EdgeArrays, GraphBatch
 from graph.settings import Limits
 from graph.stores import cypher as q
 from graph.stores.base import LoadStats, Progress, Store
+from graph.stores.sandbox import run_isolated
 from graph.stores.upsert import plan_load
 
 __all__ = ["EmbeddedStore", "default_data_dir"]
@@ -232,22 +233,25 @@ class EmbeddedStore(Store):
     def _run(
         self, query: str, params: dict[str, Any], *, read_only: bool, timeout_s: float, max_rows: int
     ) -> tuple[list[str], list[list[Any]], bool]:
+        """Read-only queries run in a child process (:mod:`graph.stores.sandbox`): a
+        read-only database, a memory cap, a hard time limit, and a crash there is one
+        line here. ``--allow-write`` queries run in this process, without those caps."""
+        self._database()  # creates the folder and schema on first use
+        if read_only:
+            return run_isolated(
+                self.data_dir / DB_FILE, query, params, timeout_s=timeout_s, max_rows=max_rows,
+                memory_mb=self.limits.query_memory_mb,
+            )  # fmt: skip
         conn = self._conn()
         conn.set_query_timeout(int(timeout_s * 1000))
         try:
-            if read_only:
-                conn.execute("BEGIN TRANSACTION READ ONLY")
             result = conn.execute(query, params)
             if isinstance(result, list):
                 result = result[-1]
             rows = result.get_n(max_rows) if max_rows else result.get_all()
             truncated = bool(max_rows) and result.has_next()
-            columns = result.get_column_names()
-            if read_only:
-                conn.execute("COMMIT")
-            return columns, rows, truncated
+            return result.get_column_names(), rows, truncated
         except RuntimeError as exc:
-            _rollback(conn)
             msg = str(exc).splitlines()[0]
             if "interrupted" in msg.lower() or "timeout" in msg.lower():
                 raise StoreError(f"query stopped after the {timeout_s:g}s time limit") from None

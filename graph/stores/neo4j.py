@@ -20,7 +20,6 @@
 from __future__ import annotations
 
 import itertools
-import re
 import threading
 import time
 from collections.abc import Callable
@@ -35,11 +34,11 @@ from graph.settings import Limits
 from graph.stores import cypher as q
 from graph.stores import neo4j_bulk as bulk
 from graph.stores.base import LoadStats, Progress, Store
+from graph.stores.guard import leading_mode
 from graph.stores.upsert import plan_load
 
 __all__ = ["Neo4jStore"]
 
-_LEADING = re.compile(r"\s*(?:(?://[^\n\r]*|/\*.*?\*/)\s*)*(EXPLAIN|PROFILE)\b", re.S | re.I)
 
 
 class Neo4jStore(Store):
@@ -357,8 +356,8 @@ class Neo4jStore(Store):
         return keys, rows, truncated
 
     def _explain_is_read(self, session: Any, query: str, params: dict[str, Any]) -> None:
-        m = _LEADING.match(query)
-        inner = query[: m.start(1)] + query[m.end(1) :] if m else query
+        mode = leading_mode(query)  # one linear pass of the guard's tokenizer
+        inner = query[: mode[0]] + query[mode[1] :] if mode else query
         kind = session.run("EXPLAIN " + inner, params).consume().query_type
         if kind != "r":
             what = {"w": "writes", "rw": "reads and writes", "s": "changes the schema or the server"}.get(
