@@ -29,6 +29,7 @@ __all__ = [
     "ShortlistResult",
     "topic_shares_for",
     "export_graph",
+    "half_loaded",
 ]
 
 
@@ -85,6 +86,23 @@ def load_files(
     return batch, stats
 
 
+def half_loaded(store: Store) -> str | None:
+    """One line when the graph holds a load that stopped midway (a Neo4j load too large
+    for one transaction whose loader was killed), else None. Ranking or reading such a
+    graph uses part of the data: the CLI and the app show this line first."""
+    loads = store.unfinished_loads()
+    if not loads:
+        return None
+    u = loads[0]
+    what = ", ".join(u.get("sources") or []) or "unnamed input"
+    more = f" (and {len(loads) - 1} more unfinished load(s))" if len(loads) > 1 else ""
+    return (
+        f"the graph is half-loaded: a load of {what} (started {str(u.get('started_at'))[:19]} by {u.get('client')}) "
+        f"stopped after {u.get('rows_committed') or 0:,} of {u.get('rows') or 0:,} rows{more}; "
+        "load the same files again to complete it"
+    )
+
+
 def topic_shares_for(store: Store, topics: list[str] | None = None) -> pd.DataFrame | None:
     """Each person's share of posting/relaying per hashtag, or None without posts."""
     posts = store.posts()
@@ -108,16 +126,18 @@ def rank(
     from graph.ranking.fast import rank_all
 
     t0 = time.perf_counter()
-    follows = store.edge_arrays("follows")
-    relays = store.edge_arrays("relays")
-    mentions = store.edge_arrays("mentions")
-    shares = topic_shares_for(store, topics)
-    result = rank_all(
-        follows, relays, mentions, topic_shares=shares, betweenness_k=betweenness_k, seed=seed, progress=progress
-    )
-    export_s = time.perf_counter() - t0 - sum(result.timings.values())
-    t1 = time.perf_counter()
-    store.write_scores(result.scores)
+    with store.writing("rank"):  # the lock first: a second writer is told now, not after the work
+        follows = store.edge_arrays("follows")
+        relays = store.edge_arrays("relays")
+        mentions = store.edge_arrays("mentions")
+        shares = topic_shares_for(store, topics)
+        result = rank_all(
+            follows, relays, mentions, topic_shares=shares, betweenness_k=betweenness_k, seed=seed,
+            progress=progress,
+        )  # fmt: skip
+        export_s = time.perf_counter() - t0 - sum(result.timings.values())
+        t1 = time.perf_counter()
+        store.write_scores(result.scores)
     timings = {"read graph": round(export_s, 4), **result.timings, "write scores": round(time.perf_counter() - t1, 4)}
     return RankResult(result.scores, timings, result.params, time.perf_counter() - t0)
 

@@ -6,7 +6,7 @@ import time
 
 import click
 
-from graph.cli.base import Ctx, footer, friendly_errors, main, say, split_list, store_options
+from graph.cli.base import Ctx, footer, friendly_errors, main, say, split_list, store_options, warn_half_loaded
 
 
 @main.command()
@@ -40,6 +40,7 @@ def shortlist(obj: Ctx, top, out, method, exclude, include, team, capacity, max_
 
     t0 = time.perf_counter()
     store = obj.store(create=False)
+    warn_half_loaded(store)
     people = scored_people(store)
     members = None
     if team:

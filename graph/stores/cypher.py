@@ -129,6 +129,7 @@ NEO_SCHEMA: tuple[str, ...] = (
     "CREATE CONSTRAINT post_post_id IF NOT EXISTS FOR (p:Post) REQUIRE p.post_id IS UNIQUE",
     "CREATE INDEX person_score IF NOT EXISTS FOR (p:Person) ON (p.score)",
     "CREATE INDEX person_handle IF NOT EXISTS FOR (p:Person) ON (p.handle)",
+    "CREATE CONSTRAINT influence_lock_name IF NOT EXISTS FOR (l:InfluenceLock) REQUIRE l.name IS UNIQUE",
 )
 NEO_COUNTS = {
     "people": "MATCH (n:Person) RETURN count(n)",
@@ -228,3 +229,14 @@ NEO_LOAD_END = "MATCH (m:InfluenceLoad) WHERE m.id IN $ids DELETE m"
 #: undo the parts of a failed load that were already committed
 NEO_UNDO_RELS = "UNWIND $ids AS i MATCH ()-[r]->() WHERE id(r) = i DELETE r"
 NEO_UNDO_NODES = "UNWIND $ids AS i MATCH (n) WHERE id(n) = i DETACH DELETE n"
+#: the cross-process write lock (graph.stores.neo4j_lock): one node per lock name
+NEO_LOCK_TAKE = (
+    "CREATE (:InfluenceLock {name: $name, owner: $owner, client: $client, job: $job, since: datetime()})"
+)
+NEO_LOCK_HOLD = "MATCH (l:InfluenceLock {name: $name, owner: $owner}) SET l.held = true"
+NEO_LOCK_PROBE = "MATCH (l:InfluenceLock {name: $name, owner: $owner}) SET l.probed = true RETURN count(l) AS n"
+NEO_LOCK_HOLDER = (
+    "MATCH (l:InfluenceLock {name: $name}) RETURN l.owner AS owner, l.client AS client, l.job AS job, "
+    "toString(l.since) AS since, l.since < datetime() - duration({seconds: $grace}) AS old"
+)
+NEO_LOCK_DROP = "MATCH (l:InfluenceLock {name: $name, owner: $owner}) DELETE l"

@@ -22,7 +22,8 @@ from __future__ import annotations
 import itertools
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import numpy as np
@@ -35,6 +36,7 @@ from graph.stores import cypher as q
 from graph.stores import neo4j_bulk as bulk
 from graph.stores.base import LoadStats, Progress, Store
 from graph.stores.guard import leading_mode
+from graph.stores.neo4j_lock import WriteLock
 from graph.stores.upsert import plan_load
 
 __all__ = ["Neo4jStore"]
@@ -78,6 +80,8 @@ class Neo4jStore(Store):
         self.user = user
         self._schema_ready = False
         self._lock = threading.RLock()
+        self._write_lock = WriteLock(driver, database, timeout_s=limits.lock_timeout_s)
+        self._depth = 0
 
     # -- connection ------------------------------------------------------------
     @classmethod
@@ -164,8 +168,7 @@ class Neo4jStore(Store):
     # -- writing ---------------------------------------------------------------
     def load(self, batch: GraphBatch, *, progress: Progress | None = None) -> LoadStats:
         started = time.perf_counter()
-        with self._lock:
-            self._ensure_schema_or_raise()
+        with self.writing("load"):
             try:
                 with self._session() as session:
                     writer = bulk.Writer(session, self.batch_size, self.tx_rows, progress)
@@ -194,6 +197,34 @@ class Neo4jStore(Store):
         sources, rows, rows_committed, client, started_at. Loading the same files again
         completes them."""
         return self._read(lambda tx: [r.data() for r in tx.run(q.NEO_LOADS)])
+
+    @contextmanager
+    def writing(self, job: str) -> Iterator[None]:
+        """The cross-process write lock (:mod:`graph.stores.neo4j_lock`), reentrant;
+        threads of this process queue on a thread lock first."""
+        if not self._lock.acquire(timeout=self.limits.lock_timeout_s):
+            raise StoreError(
+                f"another write is in progress in this process; waited {self.limits.lock_timeout_s:g}s"
+            )
+        try:
+            if not self._write_lock.held:
+                self._ensure_schema_or_raise()
+                try:
+                    self._write_lock.acquire(job)
+                except StoreError:
+                    raise
+                except Exception as exc:
+                    raise self._error(exc) from None
+                self._depth = 0
+            self._depth += 1
+            try:
+                yield
+            finally:
+                self._depth -= 1
+                if self._depth == 0:
+                    self._write_lock.release()
+        finally:
+            self._lock.release()
 
     @staticmethod
     def _resuming(unfinished: list[dict[str, Any]], batch: GraphBatch, key: str) -> list[str]:
@@ -257,7 +288,7 @@ class Neo4jStore(Store):
         sets = ", ".join(f"p.{c} = row.{c}" for c in frame.columns if c != "pid")
         text = q.NEO_UPDATE_PEOPLE.format(sets=sets)
         rows = bulk.records(frame)
-        with self._lock:
+        with self.writing("update"):
             try:
                 with self._session() as s:
                     return s.execute_write(lambda tx: bulk.update_in_batches(tx, text, rows, self.batch_size))
@@ -265,7 +296,7 @@ class Neo4jStore(Store):
                 raise StoreError(f"could not write to the graph: {self._error(exc)}") from None
 
     def clear(self) -> None:
-        with self._lock:
+        with self.writing("clear"):
             try:
                 with self._session() as s:
                     for stmt in q.NEO_CLEAR:
