@@ -6,7 +6,16 @@ import time
 
 import click
 
-from graph.cli.base import Ctx, footer, friendly_errors, main, split_list, step_bar, store_options, warn_half_loaded
+from graph.cli.base import (
+    Ctx,
+    footer,
+    friendly_errors,
+    main,
+    split_list,
+    step_bar,
+    store_options,
+    warn_half_loaded,
+)
 from graph.errors import UsageError
 
 

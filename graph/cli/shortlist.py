@@ -6,7 +6,16 @@ import time
 
 import click
 
-from graph.cli.base import Ctx, footer, friendly_errors, main, say, split_list, store_options, warn_half_loaded
+from graph.cli.base import (
+    Ctx,
+    footer,
+    friendly_errors,
+    main,
+    say,
+    split_list,
+    store_options,
+    warn_half_loaded,
+)
 
 
 @main.command()
