@@ -28,7 +28,7 @@ from graph.model import EdgeArrays, GraphBatch
 from graph.settings import Limits
 from graph.stores import cypher as q
 from graph.stores.base import LoadStats, Progress, Store
-from graph.stores.sandbox import run_isolated
+from graph.stores.sandbox import error_line, run_isolated
 from graph.stores.upsert import plan_load
 
 __all__ = ["EmbeddedStore", "default_data_dir"]
@@ -292,10 +292,16 @@ class EmbeddedStore(Store):
         line here. ``--allow-write`` queries run in this process, without those caps."""
         self._database()  # creates the folder and schema on first use
         if read_only:
-            return run_isolated(
-                self.data_dir / DB_FILE, query, params, timeout_s=timeout_s, max_rows=max_rows,
-                memory_mb=self.limits.query_memory_mb,
-            )  # fmt: skip
+            memory = self.limits.query_memory_mb
+            request = {"engine": "ladybug", "path": str(self.data_dir / DB_FILE), "query": query,
+                       "params": params, "max_rows": max_rows}  # fmt: skip
+            answer = run_isolated(request, timeout_s=timeout_s, memory_mb=memory)
+            if answer[0] == "ok":
+                return answer[1], answer[2], answer[3]
+            _, kind, message, _code = answer
+            if kind == "refused":
+                raise QueryRefused(message)
+            raise StoreError(error_line(kind, message, timeout_s, memory) or message)
         conn = self._conn()
         conn.set_query_timeout(int(timeout_s * 1000))
         try:

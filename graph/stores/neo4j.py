@@ -37,6 +37,7 @@ from graph.stores import neo4j_bulk as bulk
 from graph.stores.base import LoadStats, Progress, Store
 from graph.stores.guard import leading_mode
 from graph.stores.neo4j_lock import WriteLock
+from graph.stores.sandbox import error_line, neo4j_plain, run_isolated
 from graph.stores.upsert import plan_load
 
 __all__ = ["Neo4jStore"]
@@ -55,6 +56,9 @@ class Neo4jStore(Store):
 
     name = "Neo4j"
     dialect = "Neo4j Cypher 5"
+    #: ask EXPLAIN for the query type before a read-only query (tests turn it off to
+    #: show that the READ transaction alone still refuses writes)
+    explain_first: bool = True
     #: rows per ``UNWIND`` statement. Measured on ego-Twitter's 1.77M follows (2 cores,
     #: bench/load.py): 5k rows 60-72k relationships/s, 20k 49-61k, 50k 59k; the server's
     #: commit dominates, and smaller statements hold less memory on both sides.
@@ -82,6 +86,8 @@ class Neo4jStore(Store):
         self._lock = threading.RLock()
         self._write_lock = WriteLock(driver, database, timeout_s=limits.lock_timeout_s)
         self._depth = 0
+        #: how a query child process logs in (set by :meth:`connect`); None: queries run here
+        self._child_login: dict[str, Any] | None = None
 
     # -- connection ------------------------------------------------------------
     @classmethod
@@ -108,6 +114,7 @@ class Neo4jStore(Store):
             why = (str(exc).splitlines() or [type(exc).__name__])[0].replace(uri, shown)
             raise StoreError(f"invalid NEO4J_URI {shown!r}: {why}") from None
         store = cls(driver, settings.neo4j_database, limits=settings.limits, uri=shown, user=user)
+        store._child_login = {"uri": uri, "user": user, "password": settings.neo4j_password}
         try:
             driver.verify_connectivity()
             store.ensure_schema()
@@ -365,16 +372,25 @@ class Neo4jStore(Store):
     def _run(
         self, query: str, params: dict[str, Any], *, read_only: bool, timeout_s: float, max_rows: int
     ) -> tuple[list[str], list[list[Any]], bool]:
+        """Read-only queries run in a child process (:mod:`graph.stores.sandbox`): EXPLAIN
+        first, a READ transaction, a memory cap and a hard time limit, so one huge value
+        cannot take this process (the app) down. A store built without credentials
+        (``Neo4jStore(driver)``), and ``--allow-write``, run here."""
+        if read_only and self._child_login is not None:
+            return self._run_isolated(query, params, timeout_s, max_rows)
         try:
             fetch = min(max_rows + 1, 10_000) if max_rows else 1000
             with self._session(read=read_only, fetch_size=fetch) as s:
-                if read_only:
-                    self._explain_is_read(s, query, params)
+                if read_only and self.explain_first:
+                    kind = s.run(_explain(query), params).consume().query_type
+                    if kind != "r":
+                        raise QueryRefused(_not_read(kind))
                 tx = s.begin_transaction(timeout=timeout_s)
                 try:
                     result = tx.run(query, params)
                     keys = list(result.keys())
-                    rows = [[_plain(v) for v in rec.values()] for rec in itertools.islice(result, max_rows or None)]
+                    rows = [[neo4j_plain(v) for v in rec.values()]
+                            for rec in itertools.islice(result, max_rows or None)]  # fmt: skip
                     truncated = bool(max_rows) and result.peek() is not None
                     if not read_only:
                         tx.commit()
@@ -386,17 +402,28 @@ class Neo4jStore(Store):
             raise self._query_error(exc, timeout_s) from None
         return keys, rows, truncated
 
-    def _explain_is_read(self, session: Any, query: str, params: dict[str, Any]) -> None:
-        mode = leading_mode(query)  # one linear pass of the guard's tokenizer
-        inner = query[: mode[0]] + query[mode[1] :] if mode else query
-        kind = session.run("EXPLAIN " + inner, params).consume().query_type
-        if kind != "r":
-            what = {"w": "writes", "rw": "reads and writes", "s": "changes the schema or the server"}.get(
-                kind, kind
-            )
-            raise QueryRefused(
-                f"read-only: Neo4j says this query {what} (use --allow-write to permit writes)"
-            )
+    def _run_isolated(
+        self, query: str, params: dict[str, Any], timeout_s: float, max_rows: int
+    ) -> tuple[list[str], list[list[Any]], bool]:
+        memory = self.limits.query_memory_mb
+        login = dict(self._child_login or {})
+        login["password"] = login["password"].reveal()  # a Secret until it goes down the pipe
+        request = {"engine": "neo4j", **login, "database": self.database, "query": query,
+                   "params": params, "max_rows": max_rows,
+                   "explain": _explain(query) if self.explain_first else None}  # fmt: skip
+        answer = run_isolated(request, timeout_s=timeout_s, memory_mb=memory)
+        if answer[0] == "ok":
+            return answer[1], answer[2], answer[3]
+        _, kind, message, code = answer
+        if kind == "refused":
+            raise QueryRefused(message)
+        if kind == "unreachable":
+            raise StoreError(f"cannot reach Neo4j at {self.uri}")
+        if code.startswith("Neo.ClientError.Security"):
+            raise StoreError(f"Neo4j at {self.uri}: authentication failed for user {self.user or '?'}")
+        if "MemoryPoolOutOfMemoryError" in code:
+            raise StoreError("query stopped: it needs more memory than the Neo4j server allows one transaction")
+        raise StoreError(error_line(kind, message, timeout_s, memory) or f"Neo4j: {message}")
 
     def _query_error(self, exc: Exception, timeout_s: float) -> Exception:
         code = getattr(exc, "code", None) or ""
@@ -409,6 +436,18 @@ class Neo4jStore(Store):
         return self._error(exc)
 
 
+def _explain(query: str) -> str:
+    """``EXPLAIN`` + the query without its own leading EXPLAIN/PROFILE (found by the
+    guard's tokenizer in one linear pass)."""
+    mode = leading_mode(query)
+    return "EXPLAIN " + (query[: mode[0]] + query[mode[1] :] if mode else query)
+
+
+def _not_read(kind: str) -> str:
+    what = {"w": "writes", "rw": "reads and writes", "s": "changes the schema or the server"}.get(kind, kind)
+    return f"read-only: Neo4j says this query {what} (use --allow-write to permit writes)"
+
+
 def _batch_key(batch: GraphBatch) -> str:
     """What identifies "the same load" again: its files and table sizes.
 
@@ -417,30 +456,3 @@ def _batch_key(batch: GraphBatch) -> str:
     """
     sizes = ",".join(f"{k}={v}" for k, v in batch.sizes().items())
     return f"{'; '.join(str(s) for s in batch.sources)}|{sizes}"
-
-
-def _plain(value: Any) -> Any:
-    """Driver values as plain Python. Nodes, relationships and paths become dicts with
-    the keys LadybugDB uses (``_ID``, ``_LABEL``, ``_SRC``/``_DST``, ``_NODES``/``_RELS``),
-    so :mod:`graph.views.cypher_results` draws both stores' results alike; ids are element ids.
-    """
-    from neo4j.graph import Node, Path, Relationship
-
-    if isinstance(value, Node):
-        labels = sorted(value.labels)
-        return {"_ID": value.element_id, "_LABEL": labels[0] if labels else "", "_labels": labels,
-                **{k: _plain(v) for k, v in value.items()}}  # fmt: skip
-    if isinstance(value, Relationship):
-        return {"_ID": value.element_id, "_LABEL": value.type,
-                "_SRC": value.start_node.element_id if value.start_node else None,
-                "_DST": value.end_node.element_id if value.end_node else None,
-                **{k: _plain(v) for k, v in value.items()}}  # fmt: skip
-    if isinstance(value, Path):
-        return {"_NODES": [_plain(n) for n in value.nodes], "_RELS": [_plain(r) for r in value.relationships]}
-    if isinstance(value, list):
-        return [_plain(v) for v in value]
-    if isinstance(value, dict):
-        return {k: _plain(v) for k, v in value.items()}
-    if hasattr(value, "to_native"):
-        return value.to_native()
-    return value

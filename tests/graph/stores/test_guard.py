@@ -203,7 +203,7 @@ def test_neo4j_engine_layers_refuse_writes_the_lexical_guard_missed(neo_guarded,
     ):
         with pytest.raises(QueryRefused, match="Neo4j says"):
             neo4j_store.cypher(query)
-    monkeypatch.setattr(type(neo4j_store), "_explain_is_read", lambda *a: None)
+    monkeypatch.setattr(neo4j_store, "explain_first", False)
     with pytest.raises(QueryRefused, match="refused a write"):
         neo4j_store.cypher("MATCH (p:Person) SET p.name = 'x'")
     assert _state(neo4j_store) == before
