@@ -180,7 +180,7 @@ def _run_neo4j(r: dict[str, Any]) -> tuple[Any, ...]:
     fetch = min(max_rows + 1, 10_000) if max_rows else 1000
     with driver.session(database=r["database"], default_access_mode=neo4j.READ_ACCESS, fetch_size=fetch) as s:
         if r["explain"]:
-            kind = s.run(r["explain"], r["params"]).consume().query_type
+            kind = str(s.run(r["explain"], r["params"]).consume().query_type)
             if kind != "r":
                 what = {"w": "writes", "rw": "reads and writes", "s": "changes the schema or the server"}
                 return "error", "refused", (
