@@ -229,14 +229,20 @@ NEO_LOAD_END = "MATCH (m:InfluenceLoad) WHERE m.id IN $ids DELETE m"
 #: undo the parts of a failed load that were already committed
 NEO_UNDO_RELS = "UNWIND $ids AS i MATCH ()-[r]->() WHERE id(r) = i DELETE r"
 NEO_UNDO_NODES = "UNWIND $ids AS i MATCH (n) WHERE id(n) = i DETACH DELETE n"
-#: the cross-process write lock (graph.stores.neo4j_lock): one node per lock name
+#: the cross-process write lock (graph.stores.neo4j_lock): a lock node unique by name, and
+#: a keeper node that the holder's open transaction write-locks (a held lock node itself
+#: would make the next writer's uniqueness check wait instead of fail)
 NEO_LOCK_TAKE = (
-    "CREATE (:InfluenceLock {name: $name, owner: $owner, client: $client, job: $job, since: datetime()})"
+    "CREATE (:InfluenceLock {name: $name, owner: $owner, client: $client, job: $job, since: datetime()}) "
+    "CREATE (:InfluenceLockKeeper {owner: $owner})"
 )
-NEO_LOCK_HOLD = "MATCH (l:InfluenceLock {name: $name, owner: $owner}) SET l.held = true"
-NEO_LOCK_PROBE = "MATCH (l:InfluenceLock {name: $name, owner: $owner}) SET l.probed = true RETURN count(l) AS n"
+NEO_LOCK_HOLD = "MATCH (k:InfluenceLockKeeper {owner: $owner}) SET k.held = true"
+NEO_LOCK_PROBE = "MATCH (k:InfluenceLockKeeper {owner: $owner}) SET k.probed = true RETURN count(k) AS n"
 NEO_LOCK_HOLDER = (
     "MATCH (l:InfluenceLock {name: $name}) RETURN l.owner AS owner, l.client AS client, l.job AS job, "
     "toString(l.since) AS since, l.since < datetime() - duration({seconds: $grace}) AS old"
 )
-NEO_LOCK_DROP = "MATCH (l:InfluenceLock {name: $name, owner: $owner}) DELETE l"
+NEO_LOCK_DROP = (
+    "OPTIONAL MATCH (l:InfluenceLock {name: $name, owner: $owner}) "
+    "OPTIONAL MATCH (k:InfluenceLockKeeper {owner: $owner}) DELETE l, k"
+)

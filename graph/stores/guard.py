@@ -309,7 +309,7 @@ def _check_tokens(tokens: list[Token]) -> None:
             continue
         if word in REFUSED:
             what = REFUSED[word]
-            hint = _HINT if what == "writes to the graph" else ""
+            hint = _HINT if what == "writes to the graph" else f" (a name? quote it: `{t.text}`)"
             raise QueryRefused(f"read-only: {word} {what}{hint}")
         following = tokens[i + 1].keyword if i + 1 < len(tokens) else ""
         if word in _ADMIN_PAIRS and following in _ADMIN_PAIRS[word]:

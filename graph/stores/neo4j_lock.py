@@ -9,16 +9,18 @@ lock:
   its own committed transaction. A uniqueness constraint on ``name``
   (:data:`graph.stores.cypher.NEO_SCHEMA`) lets only one such node exist, so a second
   writer's create fails at once.
-* **Hold**: the holder keeps one more transaction open that write-locks its node.
-  If the holder dies (SIGKILL, a dropped connection), the server rolls that
-  transaction back and the node is no longer locked by anyone.
+* **Hold**: the same transaction creates a keeper node ``(:InfluenceLockKeeper {owner})``,
+  and the holder keeps one more transaction open that write-locks it. (Not the lock
+  node itself: a second writer's uniqueness check would then wait for that lock
+  instead of failing.) If the holder dies (SIGKILL, a dropped connection), the server
+  rolls that transaction back and the keeper is no longer locked by anyone.
 * **Stale rule**: a waiter that finds a lock node older than :data:`GRACE_S` tries to
-  write-lock it within :data:`PROBE_S`. Only if it can is the holder gone; it then
-  deletes the node (in that same transaction) and takes the lock itself. A live
-  holder's node cannot be locked, so a live lock is never broken.
+  write-lock its keeper within :data:`PROBE_S`. Only if it can is the holder gone; it
+  then deletes both nodes (in that same transaction) and takes the lock itself. A
+  live holder's keeper cannot be locked, so a live lock is never broken.
 * **Wait**: otherwise the waiter retries until ``lock_timeout_s`` and then refuses
   with one line naming the holder, its job and since when.
-* **Release**: the holder deletes its node in the holding transaction and commits.
+* **Release**: the holder deletes both nodes in the holding transaction and commits.
 """
 
 from __future__ import annotations
@@ -95,23 +97,34 @@ class WriteLock:
 
     # -- steps ------------------------------------------------------------------------------
     def _auto(self, text: str, **params: Any) -> list[dict[str, Any]]:
+        """One statement in its own transaction, which waits at most :data:`PROBE_S` for a lock."""
         with self.driver.session(database=self.database) as s:
-            return [r.data() for r in s.run(text, params)]
+            tx = s.begin_transaction(timeout=PROBE_S)
+            try:
+                rows = [r.data() for r in tx.run(text, params)]
+                tx.commit()
+                return rows
+            finally:
+                tx.close()
 
     def _take(self, owner: str, job: str) -> bool:
-        from neo4j.exceptions import ConstraintError
+        from neo4j.exceptions import ConstraintError, Neo4jError
 
         try:
             self._auto(q.NEO_LOCK_TAKE, name=self.name, owner=owner, client=self.client, job=job)
         except ConstraintError:
             return False
+        except Neo4jError as exc:  # waited too long for another writer's take or release
+            if any(w in (exc.code or "") for w in ("Terminated", "LockClientStopped", "TimedOut")):
+                return False
+            raise
         return True
 
     def _hold(self, owner: str) -> None:
         session = self.driver.session(database=self.database)
         try:
             tx = session.begin_transaction()
-            tx.run(q.NEO_LOCK_HOLD, name=self.name, owner=owner).consume()
+            tx.run(q.NEO_LOCK_HOLD, owner=owner).consume()
         except BaseException:
             session.close()
             self._auto(q.NEO_LOCK_DROP, name=self.name, owner=owner)
@@ -123,17 +136,15 @@ class WriteLock:
         return rows[0] if rows else None
 
     def _gone(self, owner: str) -> bool:
-        """Whether the holder ``owner`` died: its node can be write-locked now. If so,
-        delete the node in the same transaction."""
+        """Whether the holder ``owner`` died: its keeper node can be write-locked now (or
+        is gone). If so, delete both nodes in the same transaction."""
         from neo4j.exceptions import Neo4jError
 
         with self.driver.session(database=self.database) as s:
             tx = s.begin_transaction(timeout=PROBE_S)
             try:
-                found = tx.run(q.NEO_LOCK_PROBE, name=self.name, owner=owner).single()
-                if found is None or not found["n"]:
-                    return True  # released meanwhile
-                tx.run(q.NEO_LOCK_DROP, name=self.name, owner=owner).consume()
+                tx.run(q.NEO_LOCK_PROBE, owner=owner).consume()  # waits while the holder lives
+                tx.run(q.NEO_LOCK_DROP, name=self.name, owner=owner).consume()  # no keeper: stale too
                 tx.commit()
                 return True
             except Neo4jError:  # terminated while waiting: the holder lives
