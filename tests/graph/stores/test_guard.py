@@ -145,6 +145,7 @@ def loaded(request):
     return request.getfixturevalue(f"{request.param}_guarded")
 
 
+@pytest.mark.catalogue(1)
 @pytest.mark.parametrize("query", WRITES.values(), ids=WRITES.keys())
 def test_write_attempts_are_refused_and_change_nothing(loaded, query):
     before = _state(loaded)
