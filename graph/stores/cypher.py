@@ -226,6 +226,14 @@ NEO_LOADS = (
     "m.rows_committed AS rows_committed, m.client AS client, toString(m.started_at) AS started_at"
 )
 NEO_LOAD_END = "MATCH (m:InfluenceLoad) WHERE m.id IN $ids DELETE m"
+#: repair: delete all but one of the same relationship between the same two nodes (two
+#: loads of one file at once used to both create the edges, before the write lock)
+NEO_DEDUPE = {
+    kind: f"MATCH (a)-[r:{rel}]->(b) WITH a, b, collect(r) AS rs WHERE size(rs) > 1 "
+    "UNWIND tail(rs) AS extra DELETE extra RETURN count(*) AS n"
+    for kind, rel in (("follows", "FOLLOWS"), ("relays", "RELAYS"), ("mentions", "MENTIONS"),
+                      ("relayed", "RELAYED"))
+}  # fmt: skip
 #: undo the parts of a failed load that were already committed
 NEO_UNDO_RELS = "UNWIND $ids AS i MATCH ()-[r]->() WHERE id(r) = i DELETE r"
 NEO_UNDO_NODES = "UNWIND $ids AS i MATCH (n) WHERE id(n) = i DETACH DELETE n"

@@ -184,6 +184,8 @@ class Neo4jStore(Store):
                         resumed = self._resuming(writer.unfinished(), batch, key)
                         plan = plan_load(batch, writer.existing())
                         writer.apply(plan, key, [str(s) for s in batch.sources], resumed)
+                        for kind, n in writer.repaired.items():
+                            batch.notes.append(f"repaired: removed {n:,} duplicate {kind} (left by loads that ran at once)")
                     except BaseException as exc:
                         from neo4j.exceptions import IncompleteCommit
 

@@ -146,7 +146,7 @@ def used_params(query: str) -> list[str]:
     >>> used_params("MATCH (p {handle: $handle}) WHERE p.x > $min // $not_this\\nRETURN '$nor' LIMIT $n")
     ['handle', 'min', 'n']
     """
-    from graph.stores.guard import params_in
+    from graph.stores.tokens import params_in
 
     return params_in(query)
 

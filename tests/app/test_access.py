@@ -214,3 +214,39 @@ def test_item4_the_sidebar_warns_of_a_half_loaded_graph(neo4j_store, neo4j_setti
     assert not at.exception
     warnings = [w.value for w in at.warning if "half-loaded" in w.value]
     assert len(warnings) == 1 and "big.txt" in warnings[0]
+
+
+# -- 1 and 5 on the Cypher page: nothing a user types takes the server down ---------------------------------------
+def _query(at, text: str):
+    at.text_area(key="cy_query").input(text)
+    at.text_area(key="cy_params").input("{}")
+    at.button(key="cy_run").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+@pytest.mark.catalogue(1, store="embedded")
+def test_item1_the_cypher_page_outlives_the_query_that_crashed_the_server(app, switch, monkeypatch):
+    import graph.stores.base as base
+
+    at = _query(switch(app, "cypher"), "CALL `read_csv_serial`('/etc/hostname') RETURN *")
+    assert [e.value for e in at.error][0].startswith("Refused: read-only: procedure read_csv_serial")
+    guard = base.check_read_only
+    monkeypatch.setattr(base, "check_read_only", lambda query: None)  # behind the guard: the engine crashes
+    at = _query(at, "CALL `read_csv_serial`('/etc/hostname') RETURN *")
+    assert [e.value for e in at.error] == [
+        "Query failed: the database engine crashed on this query (SIGSEGV); nothing was changed and the store "
+        "is fine: please report the query"
+    ]
+    monkeypatch.setattr(base, "check_read_only", guard)  # (undo() would also drop the store's folder)
+    at = _query(at, "MATCH (p:Person) RETURN count(p) AS n")
+    assert not at.error and at.dataframe[0].value["n"].tolist() == [3000]
+
+
+@pytest.mark.catalogue(5, store="embedded")
+def test_item5_the_cypher_page_stops_a_query_that_needs_gigabytes(app, switch):
+    at = _query(switch(app, "cypher"), "RETURN size(range(1, 300000000)) AS n")
+    [error] = [e.value for e in at.error]
+    assert error.startswith("Query failed: query stopped: it needs more than the 512 MB") and "query_memory_mb" in error
+    at = _query(at, "MATCH (p:Person) RETURN count(p) AS n")
+    assert not at.error and at.dataframe[0].value["n"].tolist() == [3000]

@@ -147,7 +147,7 @@ def test_item1_an_engine_crash_behind_the_guard_is_one_line(emb_hard, monkeypatc
     query's child process; the store (and the app serving it) carries on."""
     import graph.stores.base as base
 
-    before = _state(emb_hard)
+    before, guard = _state(emb_hard), base.check_read_only
     monkeypatch.setattr(base, "check_read_only", lambda query: None)
     with pytest.raises(StoreError) as err:
         emb_hard.cypher("CALL `read_csv_serial`('/etc/hostname') RETURN *")
@@ -156,7 +156,7 @@ def test_item1_an_engine_crash_behind_the_guard_is_one_line(emb_hard, monkeypatc
         emb_hard.cypher(f"COPY (MATCH (p:Person) RETURN p.pid) TO '{EVIL}/x.csv'")
     assert not (EVIL / "x.csv").exists() or (EVIL / "x.csv").stat().st_size == 0
     emb_hard.cypher("CALL spill_to_disk=false")  # lives and dies with the child
-    monkeypatch.undo()
+    monkeypatch.setattr(base, "check_read_only", guard)
     assert _state(emb_hard) == before and _engine_settings(emb_hard)[0] == "True"
 
 
@@ -326,6 +326,26 @@ def _follows(store) -> int:
     if store.name.startswith("embedded"):
         store.close()
     return n
+
+
+@pytest.mark.catalogue(2, store="neo4j")
+def test_item2_a_reload_repairs_duplicates_left_by_concurrent_loads(neo4j_store):
+    """Graphs loaded twice at once before the write lock hold every edge twice; loading
+    the same input again keeps one of each (and says so)."""
+    batch = _tiny()
+    batch.mentions = pd.DataFrame({"source": ["x:ann"], "target": ["x:cat"], "count": [2]})
+    neo4j_store.load(batch)
+    neo4j_store.cypher("MATCH (a:Person)-[r:FOLLOWS]->(b:Person) CREATE (a)-[:FOLLOWS]->(b)", allow_write=True)
+    neo4j_store.cypher("MATCH (a:Person)-[r:MENTIONS]->(b:Person) CREATE (a)-[:MENTIONS {count: 2}]->(b)",
+                       allow_write=True)  # fmt: skip
+    assert neo4j_store.counts()["follows"] == 6 and neo4j_store.counts()["mentions"] == 2
+    again = _tiny()
+    again.mentions = batch.mentions
+    stats = neo4j_store.load(again)
+    assert not any(stats.added.values())
+    assert neo4j_store.counts()["follows"] == 3 and neo4j_store.counts()["mentions"] == 1
+    assert "repaired: removed 3 duplicate follows (left by loads that ran at once)" in again.notes
+    assert neo4j_store.edge_pairs("mentions")["count"].tolist() == [2]
 
 
 HOLDER = textwrap.dedent(
