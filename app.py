@@ -17,10 +17,22 @@ Pages, one per job:
 import streamlit as st
 
 from app_pages import _common as c
-from app_pages._common import counts, init_session, overview, store_caption, versions
+from app_pages._common import (
+    counts,
+    gate,
+    half_loaded_warning,
+    init_session,
+    overview,
+    sign_out_button,
+    store_caption,
+    store_or_stop,
+    versions,
+)
 
 st.set_page_config(page_title="Influence explorer", page_icon=":material/hub:", layout="wide")
 init_session()
+gate()  # a login when the app listens beyond this machine (or has a password)
+store_or_stop()  # one line, not a traceback, for a wrong password or a server down
 
 nav = st.navigation(
     [
@@ -39,5 +51,7 @@ with st.sidebar:
     st.caption(" · ".join(f"{v:,} {k.lower()}" for k, v in overview(counts(versions())).items()))
     if ranked := c.saved_list(versions()).shape[0]:
         st.caption(f"Shortlist: {ranked:,} people")
+    half_loaded_warning()
+    sign_out_button()
 
 nav.run()

@@ -11,12 +11,15 @@ process-wide lock (and the store's own write lock): they are serialised.
 from __future__ import annotations
 
 import threading
+import time
 from contextlib import contextmanager
 
 import numpy as np
 import pandas as pd
 import streamlit as st
 
+from graph import access
+from graph.errors import InfluenceError
 from graph.model import METRICS, EdgeArrays
 from graph.settings import Settings
 from graph.stores.base import Store
@@ -27,6 +30,7 @@ SESSION_DEFAULTS: dict[str, object] = {
     "selected": None,  # the person the panel shows
     "load_report": None,  # notes of the last load (niche report)
     "editor_round": 0,  # bumps to reset data editors after a save
+    "signed_in": False,  # passed the login (or no login is needed: local, no password)
 }
 
 
@@ -43,7 +47,92 @@ def settings() -> Settings:
 
 
 def _key(s: Settings) -> str:
-    return f"{s.kind}|{s.data_dir}|{s.neo4j_uri}|{s.neo4j_database}|{s.neo4j_username}"
+    """The store's identity (cache key); the URI is hashed, never kept in clear."""
+    import hashlib
+
+    uri = hashlib.sha256(s.neo4j_uri.encode()).hexdigest()[:16] if s.neo4j_uri else ""
+    return f"{s.kind}|{s.data_dir}|{uri}|{s.neo4j_database}|{s.neo4j_username}"
+
+
+# -- who may use the app ---------------------------------------------------------------------
+_LOGIN_LOCK = threading.Lock()  # one password check at a time, process-wide
+
+
+def server_address(s: Settings) -> str | None:
+    """The address this server listens on; None means every interface (Streamlit's
+    default when no address is set). AppTest has no socket: the setting applies."""
+    from streamlit import config  # AppTest patches config.get_option, not st.get_option
+
+    address = config.get_option("server.address")
+    if address:
+        return str(address)
+    return s.app_address if config.get_option("global.appTest") else None
+
+
+def gate() -> None:
+    """Stop the page unless this session may use the app: an app that listens beyond
+    this machine needs a password (else it serves nothing); with a password set, every
+    session signs in first. Without one, on 127.0.0.1, the local user is trusted."""
+    try:
+        s = settings()
+    except InfluenceError as exc:
+        st.error(f"Settings: {exc}")
+        st.stop()
+    refusal = access.exposure_refusal(server_address(s), s.app_password)
+    if refusal:
+        st.error(f"This app serves nothing: {refusal}.")
+        st.stop()
+    if not s.app_password:
+        st.session_state["signed_in"] = True
+        return
+    if st.session_state["signed_in"]:
+        return
+    st.title("Influence explorer")
+    with st.form("login_form"):
+        given = st.text_input("Password", type="password", key="login_password")
+        submitted = st.form_submit_button("Sign in", type="primary", key="login_submit")
+    if submitted:
+        with _LOGIN_LOCK:
+            ok = access.password_matches(given, s.app_password)
+            if not ok:
+                time.sleep(1.0)  # slows guessing, for every session at once
+        if ok:
+            st.session_state["signed_in"] = True
+            st.rerun()
+        st.error("Wrong password.")
+    st.stop()
+
+
+def signed_in() -> bool:
+    """Whether this session may change or delete data (and load server paths)."""
+    return bool(st.session_state.get("signed_in"))
+
+
+def sign_out_button() -> None:
+    if settings().app_password and signed_in() and st.button("Sign out", key="sign_out"):
+        st.session_state["signed_in"] = False
+        st.rerun()
+
+
+def store_or_stop() -> Store:
+    """The store, or one error line (a wrong Neo4j password, a server down) and stop."""
+    try:
+        return store()
+    except InfluenceError as exc:
+        st.error(f"Cannot open the graph: {exc}")
+        st.stop()
+
+
+def half_loaded_warning() -> None:
+    """One line when the graph holds a load that stopped midway (Neo4j)."""
+    from graph.jobs import half_loaded
+
+    try:
+        line = half_loaded(store())
+    except InfluenceError:
+        return
+    if line:
+        st.warning(line[:1].upper() + line[1:], icon=":material/warning:")
 
 
 def _release(store: Store) -> None:

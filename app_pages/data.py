@@ -10,7 +10,8 @@ import pandas as pd
 import streamlit as st
 
 from app_pages import _common as c
-from graph.errors import StoreError
+from graph.access import server_path, upload_roots
+from graph.errors import StoreError, UsageError
 from graph.model import LoadError
 from loaders.registry import FORMATS
 
@@ -31,7 +32,8 @@ if people is not None:
 # -- load ------------------------------------------------------------------------------------
 st.subheader("Load files")
 with st.form("data_form"):
-    src = st.radio("Source", ["Upload files", "Path on the server"], horizontal=True, key="data_src")
+    src = st.radio("Source", ["Upload files", "Path on the server"], horizontal=True, key="data_src",
+                   help="Server paths: only inside the folders of INFLUENCE_UPLOAD_DIRS (setting upload_dirs).")  # fmt: skip
     uploads = st.file_uploader("Files (CSV tables, SNAP edge lists, exports; .gz too)",
                                accept_multiple_files=True, key="data_files")  # fmt: skip
     path_text = st.text_input("Path(s) on the server, one per line or comma-separated", key="data_path",
@@ -48,6 +50,7 @@ with st.form("data_form"):
 
 
 def _paths(tmp: Path) -> list[Path]:
+    """Uploaded files (saved under ``tmp``), or server paths inside ``upload_dirs`` only."""
     if src == "Upload files":
         out = []
         for up in uploads or []:
@@ -55,7 +58,11 @@ def _paths(tmp: Path) -> list[Path]:
             target.write_bytes(up.getbuffer())
             out.append(target)
         return out
-    return [Path(p.strip()) for p in path_text.replace(",", "\n").splitlines() if p.strip()]
+    texts = [p.strip() for p in path_text.replace(",", "\n").splitlines() if p.strip()]
+    if texts and not c.signed_in():
+        raise UsageError("loading from paths on the server needs the app's login")
+    roots = upload_roots(c.settings().upload_dirs)
+    return [server_path(t, roots) for t in texts]
 
 
 if go:
@@ -63,12 +70,13 @@ if go:
 
     tmp = Path(tempfile.mkdtemp(prefix="influence-upload-"))
     try:
-        paths = _paths(tmp)
+        try:
+            paths = _paths(tmp)
+        except UsageError as exc:
+            st.error(f"Refused: {exc}")
+            st.stop()
         if not paths:
             st.error("Nothing to load: upload files or give a path.")
-            st.stop()
-        if missing := [str(p) for p in paths if not p.exists()]:
-            st.error(f"Not found on the server: {', '.join(missing)}")
             st.stop()
         bar = st.progress(0.0, text="reading…")
         read = {"rows": 0}
@@ -94,7 +102,9 @@ if go:
             "sources": [p.name if src == "Upload files" else str(p) for p in paths],
         }  # fmt: skip
         st.rerun()
-    except (LoadError, StoreError, ValueError, ImportError, OSError) as exc:
+    except StoreError as exc:  # the store's line says what the graph holds (lock, full disk, server)
+        st.error(f"Load failed: {exc}")
+    except (LoadError, ValueError, ImportError, OSError) as exc:  # before anything was written
         st.error(f"Load failed, the graph is unchanged: {exc}")
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
@@ -155,9 +165,16 @@ with st.expander("Settings"):
 
 with st.expander("Empty the graph"):
     sure = st.checkbox("I understand this deletes every person, post and relationship", key="data_sure")
-    if st.button("Delete everything", disabled=not sure, key="data_clear"):
-        with c.write_lock():
-            c.store().clear()
+    if st.button("Delete everything", disabled=not (sure and c.signed_in()), key="data_clear"):
+        if not c.signed_in():  # the button is disabled too; a forged click changes nothing
+            st.error("Deleting the graph needs the app's login.")
+            st.stop()
+        try:
+            with c.write_lock():
+                c.store().clear()
+        except StoreError as exc:
+            st.error(f"Nothing was deleted: {exc}")
+            st.stop()
         c.bump("graph")
         st.session_state["load_report"] = None
         st.rerun()

@@ -127,9 +127,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("neo4j_database", "neo4j", "Neo4j database name", env="NEO4J_DATABASE"),
     Setting("cypher_timeout_s", 10.0, "Ad-hoc Cypher: seconds before a query is stopped", kind=float),
     Setting("max_rows", 1000, "Ad-hoc Cypher: most rows a query returns", kind=int),
-    Setting("query_memory_mb", 512, "Ad-hoc Cypher on the embedded store: memory a query may use (MB)",
+    Setting("query_memory_mb", 512, "Ad-hoc Cypher: memory a query's process may use beyond its start (MB)",
             kind=int),
-    Setting("lock_timeout_s", 30.0, "Seconds a writer waits for another write (load, rank, tracking)",
+    Setting("lock_timeout_s", 30.0, "Seconds a writer waits for another write (load, rank, tracking, clear)",
             kind=float),
     Setting("app_address", "127.0.0.1", "Address the app listens on (anything else needs INFLUENCE_APP_PASSWORD)"),
     Setting("app_password", "", "Password of the app's login when it listens beyond this machine", secret=True),
@@ -146,7 +146,7 @@ class Limits:
     cypher_timeout_s: float = 10.0  #: ad-hoc query time limit
     max_rows: int = 1000  #: ad-hoc query row cap
     lock_timeout_s: float = 30.0  #: how long a writer waits for the write lock
-    query_memory_mb: int = 512  #: embedded store: memory an ad-hoc query may use
+    query_memory_mb: int = 512  #: memory an ad-hoc query's child process may use
 
 
 @dataclass(frozen=True)

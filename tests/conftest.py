@@ -26,7 +26,46 @@ ROOT = Path(__file__).resolve().parent.parent
 NEO4J_LOCAL = ROOT / "scripts" / "neo4j-local"
 #: The shared real datasets: ``$INFLUENCE_DATASETS``, else ``../shared/datasets`` beside the checkout.
 DATASETS = Path(os.environ.get("INFLUENCE_DATASETS") or ROOT.parent / "shared" / "datasets")
-OUR_LABELS = {"Person", "Post", "InfluenceLoad"}
+OUR_LABELS = {"Person", "Post", "InfluenceLoad", "InfluenceLock", "InfluenceLockKeeper"}
+
+
+# -- the hardening catalogue (issue #12): tried / held per store ---------------------------
+_STORE_PARAMS = {"embedded": "embedded", "emb": "embedded", "neo4j": "neo4j", "neo": "neo4j"}
+
+
+def _catalogue_store(item: pytest.Item, mark: pytest.Mark) -> str:
+    params = getattr(getattr(item, "callspec", None), "params", {})
+    for value in params.values():
+        if isinstance(value, str) and value in _STORE_PARAMS:
+            return _STORE_PARAMS[value]
+    return str(mark.kwargs.get("store", "app/cli"))
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
+    outcome = yield
+    report = outcome.get_result()
+    mark = item.get_closest_marker("catalogue")
+    if mark is None or report.skipped or not (report.when == "call" or report.failed):
+        return
+    key = (_catalogue_store(item, mark), int(mark.args[0]))
+    item.config.stash.setdefault(_CATALOGUE, {}).setdefault(key, []).append(report.passed)
+
+
+_CATALOGUE = pytest.StashKey[dict]()
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config) -> None:  # noqa: ANN001
+    results = config.stash.get(_CATALOGUE, {})
+    if not results:
+        return
+    terminalreporter.section("hardening catalogue (issue #12): tried / held")
+    for store in sorted({s for s, _ in results}):
+        items = sorted((i, r) for (s, i), r in results.items() if s == store)
+        tried = sum(len(r) for _, r in items)
+        held = sum(sum(r) for _, r in items)
+        detail = ", ".join(f"#{i} {sum(r)}/{len(r)}" for i, r in items)
+        terminalreporter.write_line(f"{store:<9} {held}/{tried} held ({detail})")
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

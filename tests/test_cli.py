@@ -222,3 +222,74 @@ def test_relationship_commands(ranked, tmp_path):
     assert card.startswith("# @ana_beanthere") and "Warm path: @ana_beanthere" in card
     run("accounts", "remove", "@ana_beanthere", data_dir=ranked)
     assert "ana_beanthere" not in run("accounts", "list", data_dir=ranked).stdout
+
+
+# -- issue #12: exposure and credentials -----------------------------------------------------------
+NO_APP_ENV = {"INFLUENCE_APP_PASSWORD": "", "INFLUENCE_APP_ADDRESS": ""}
+
+
+@pytest.mark.catalogue(7)
+@pytest.mark.parametrize(
+    "args",
+    [["app", "--expose"], ["--setting", "app_address", "0.0.0.0", "app"], ["app", "--setting", "app_address", "10.1.2.3"]],
+    ids=["--expose", "app_address before", "app_address after"],
+)
+def test_item7_the_app_beyond_this_machine_needs_a_password(tmp_path, args):
+    p = run(*args, data_dir=tmp_path / "s", check=False, env_extra=NO_APP_ENV)
+    assert p.returncode == 1 and "Traceback" not in p.stderr and "app: http" not in p.stderr
+    last = p.stderr.strip().splitlines()[-1]
+    assert last.startswith("error: the app would listen on ") and "set INFLUENCE_APP_PASSWORD" in last
+
+
+def _served(monkeypatch, args, env):
+    """Run ``influence …`` in-process with the app's start replaced: (command, env, output)."""
+    from click.testing import CliRunner
+
+    import graph.cli.serve as serve
+    from graph.cli import main
+
+    seen = {}
+
+    def call(cmd, env=None):
+        seen.update(cmd=cmd, env=env)
+        return 0
+
+    monkeypatch.setattr(serve.subprocess, "call", call)
+    result = CliRunner().invoke(main, args, env={**NO_APP_ENV, **env})
+    assert result.exit_code == 0, result.output
+    return seen["cmd"], seen["env"], result.output
+
+
+def _address(cmd):
+    return cmd[cmd.index("--server.address") + 1]
+
+
+@pytest.mark.catalogue(7)
+def test_item7_app_and_demo_listen_on_this_machine(ranked, monkeypatch):
+    cmd, _, _ = _served(monkeypatch, ["--data-dir", str(ranked), "app"], {})
+    assert _address(cmd) == "127.0.0.1"
+    exposed = {"INFLUENCE_APP_ADDRESS": "0.0.0.0", "INFLUENCE_APP_PASSWORD": "pw-4711"}
+    cmd, _, _ = _served(monkeypatch, ["--data-dir", str(ranked), "demo"], exposed)  # what `make demo` runs
+    assert _address(cmd) == "127.0.0.1"
+    assert "$(BIN)/influence demo" in (ROOT / "Makefile").read_text()
+
+
+@pytest.mark.catalogue(7)
+def test_item7_expose_with_a_password(ranked, monkeypatch):
+    cmd, env, output = _served(monkeypatch, ["--data-dir", str(ranked), "app", "--expose"],
+                               {"INFLUENCE_APP_PASSWORD": "pw-4711"})  # fmt: skip
+    assert _address(cmd) == "0.0.0.0" and cmd[cmd.index("--client.showErrorDetails") + 1] == "none"
+    assert env["INFLUENCE_APP_PASSWORD"] == "pw-4711" and "pw-4711" not in output
+    cmd, env, _ = _served(monkeypatch, ["--data-dir", str(ranked), "app", "--expose", "--setting", "app_password",
+                                        "pw-opt", "--setting", "upload_dirs", "/srv/exports"], {})  # fmt: skip
+    assert env["INFLUENCE_APP_PASSWORD"] == "pw-opt" and env["INFLUENCE_UPLOAD_DIRS"] == "/srv/exports"
+
+
+@pytest.mark.catalogue(8)
+@pytest.mark.parametrize("args", [["info"], ["settings"], ["cypher", "RETURN 1 AS n"], ["rank"]])
+def test_item8_credentials_inside_neo4j_uri_are_never_printed(tmp_path, args):
+    env = {"NEO4J_URI": "bolt://ann:s3cret-uri@127.0.0.1:1", "NEO4J_PASSWORD": "s3cret-pw", "INFLUENCE_STORE": "neo4j"}
+    p = run(*args, data_dir=tmp_path, check=False, env_extra=env)
+    assert "s3cret" not in p.stdout + p.stderr and "Traceback" not in p.stderr
+    if args != ["settings"]:
+        assert p.returncode == 1 and p.stderr.strip().splitlines()[-1].startswith("error: ")

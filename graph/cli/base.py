@@ -34,6 +34,15 @@ def peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+def warn_half_loaded(store: Any) -> None:
+    """One ``warning:`` line on stderr when the graph holds a load that stopped midway."""
+    from graph.jobs import half_loaded
+
+    line = half_loaded(store)
+    if line:
+        say(f"warning: {line}")
+
+
 def footer(seconds: float) -> None:
     click.echo(f"time: {seconds:.1f}s, peak memory {peak_mb():.0f} MB")
 

@@ -17,6 +17,7 @@ from graph.cli.base import (
     split_list,
     step_bar,
     store_options,
+    warn_half_loaded,
 )
 
 
@@ -74,7 +75,9 @@ def info(obj: Ctx) -> None:
     Example:
       influence info
     """
-    click.echo(counts_line(obj.store(create=False).counts()))
+    store = obj.store(create=False)
+    warn_half_loaded(store)
+    click.echo(counts_line(store.counts()))
 
 
 @main.command()

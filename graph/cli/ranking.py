@@ -6,7 +6,16 @@ import time
 
 import click
 
-from graph.cli.base import Ctx, footer, friendly_errors, main, split_list, step_bar, store_options
+from graph.cli.base import (
+    Ctx,
+    footer,
+    friendly_errors,
+    main,
+    split_list,
+    step_bar,
+    store_options,
+    warn_half_loaded,
+)
 from graph.errors import UsageError
 
 
@@ -30,6 +39,7 @@ def rank(obj: Ctx, betweenness_k, topics, seed) -> None:  # noqa: ANN001
     store = obj.store(create=False)
     if store.is_empty():
         raise UsageError("the graph is empty: load something first (influence load PATH)")
+    warn_half_loaded(store)
     bar, progress = step_bar("ranking", "metrics")
     result = do_rank(store, topics=split_list(topics), betweenness_k=betweenness_k, seed=seed, progress=progress)
     bar.close()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from typing import Any
 
 import click
 
@@ -14,29 +15,60 @@ from graph.cli.base import APP, SAMPLE_DATA, Ctx, friendly_errors, main, say, st
 @main.command()
 @click.option("--port", default=8501, show_default=True)
 @click.option("--headless/--browser", default=True, show_default=True, help="Open a browser tab or not.")
+@click.option("--expose", is_flag=True,
+              help="Listen on every interface (0.0.0.0), beyond this machine; needs INFLUENCE_APP_PASSWORD.")  # fmt: skip
 @store_options
 @click.pass_obj
 @friendly_errors
-def app(obj: Ctx, port: int, headless: bool) -> None:
-    """Start the Streamlit app on the current store.
+def app(obj: Ctx, port: int, headless: bool, expose: bool) -> None:
+    """Start the Streamlit app on the current store (on 127.0.0.1 unless --expose).
+
+    Listening beyond this machine (--expose, or a non-loopback app_address) needs a
+    login password: INFLUENCE_APP_PASSWORD. Server paths on the Data page are
+    limited to the folders in INFLUENCE_UPLOAD_DIRS.
 
     \b
-    Example:
+    Examples:
       influence app --port 8501
+      INFLUENCE_APP_PASSWORD=… influence app --expose
     """
+    from graph.access import exposure_refusal, is_loopback
+    from graph.errors import UsageError
+
     settings = obj.settings
+    address = "0.0.0.0" if expose and is_loopback(settings.app_address) else settings.app_address
+    refusal = exposure_refusal(address, settings.app_password)
+    if refusal:
+        raise UsageError(refusal)
     say(f"store: {settings.describe()}")
     env = dict(os.environ)
+    env.update(_settings_env(settings))
     env["INFLUENCE_DATA_DIR"] = str(settings.data_dir)
+    env["INFLUENCE_APP_ADDRESS"] = address
     if settings.store != "auto":
         env["INFLUENCE_STORE"] = settings.store
     cmd = [
         sys.executable, "-m", "streamlit", "run", str(APP), "--server.port", str(port),
-        "--server.address", settings.app_address,
+        "--server.address", address,
         "--server.headless", str(headless).lower(), "--browser.gatherUsageStats", "false",
     ]  # fmt: skip
-    say(f"app: http://{settings.app_address}:{port}")
+    if not is_loopback(address):
+        cmd += ["--client.showErrorDetails", "none"]  # no tracebacks for visitors
+        say(f"app: listening on {address}:{port}, beyond this machine; every visitor signs in with the password")
+    say(f"app: http://{address}:{port}")
     sys.exit(subprocess.call(cmd, env=env))
+
+
+def _settings_env(settings: Any) -> dict[str, str]:
+    """Settings given as options (``--setting NAME VALUE``) as the app's environment."""
+    from graph.settings import SETTINGS
+
+    out = {}
+    for s in SETTINGS:
+        if settings.sources.get(s.name) == "option":
+            value = getattr(settings, s.name)
+            out[s.env_var] = value.reveal() if s.secret else str(value)
+    return out
 
 
 @main.command()
@@ -62,4 +94,5 @@ def demo(ctx: click.Context, port: int) -> None:
                    topics=None, identities=None)  # fmt: skip
         ctx.invoke(rank, betweenness_k=None, topics=None, seed=0)
     obj.close()
-    ctx.invoke(app, port=port, headless=True)
+    obj.override(app_address="127.0.0.1")  # a demo never listens beyond this machine
+    ctx.invoke(app, port=port, headless=True, expose=False)

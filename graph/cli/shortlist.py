@@ -6,7 +6,7 @@ import time
 
 import click
 
-from graph.cli.base import Ctx, footer, friendly_errors, main, say, step_bar, store_options
+from graph.cli.base import Ctx, footer, friendly_errors, main, say, step_bar, store_options, warn_half_loaded
 from graph.errors import UsageError
 
 _SHOWN = ("rank", "handle", "owner", "stage", "last_contact", "locked", "sl_gain", "sl_reason")
@@ -53,6 +53,7 @@ def shortlist(obj: Ctx, top, method, team, capacity, max_per_community, min_rele
     t0 = time.perf_counter()
     _check_out(out)
     store = obj.store(create=False)
+    warn_half_loaded(store)
     if show or stale is not None:
         table = saved_shortlist(store)
         if stale is not None:

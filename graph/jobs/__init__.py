@@ -6,7 +6,7 @@ none of them prints or imports streamlit. This package and :mod:`graph.cli` are 
 only places that import :mod:`loaders`.
 """
 
-from graph.jobs.data import export_graph, load_files
+from graph.jobs.data import export_graph, half_loaded, load_files
 from graph.jobs.ranking import RankResult, rank, scored_people, topic_shares_for
 from graph.jobs.shortlist import (
     EXPORT_SUFFIXES,
@@ -21,6 +21,7 @@ from graph.jobs.shortlist import (
 __all__ = [
     "load_files",
     "export_graph",
+    "half_loaded",
     "rank",
     "RankResult",
     "scored_people",

@@ -10,7 +10,7 @@ import pandas as pd
 from graph.model import EDGE_KINDS, GraphBatch
 from graph.stores.base import LoadStats, Progress, Store
 
-__all__ = ["load_files", "export_graph"]
+__all__ = ["load_files", "export_graph", "half_loaded"]
 
 
 def load_files(
@@ -70,3 +70,20 @@ def export_graph(
             "count": arr.weight.astype("int64") if arr.m else [],
         })  # fmt: skip
     return write_graph(path, people, edges)
+
+
+def half_loaded(store: Store) -> str | None:
+    """One line when the graph holds a load that stopped midway (a Neo4j load too large
+    for one transaction whose loader was killed), else None. Ranking or reading such a
+    graph uses part of the data: the CLI and the app show this line first."""
+    loads = store.unfinished_loads()
+    if not loads:
+        return None
+    u = loads[0]
+    what = ", ".join(u.get("sources") or []) or "unnamed input"
+    more = f" (and {len(loads) - 1} more unfinished load(s))" if len(loads) > 1 else ""
+    return (
+        f"the graph is half-loaded: a load of {what} (started {str(u.get('started_at'))[:19]} by {u.get('client')}) "
+        f"stopped after {u.get('rows_committed') or 0:,} of {u.get('rows') or 0:,} rows{more}; "
+        "load the same files again to complete it"
+    )

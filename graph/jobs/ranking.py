@@ -36,16 +36,18 @@ def rank(
     from graph.ranking.fast import rank_all
 
     t0 = time.perf_counter()
-    follows = store.edge_arrays("follows")
-    relays = store.edge_arrays("relays")
-    mentions = store.edge_arrays("mentions")
-    shares = topic_shares_for(store, topics)
-    export_s = time.perf_counter() - t0
-    result = rank_all(
-        follows, relays, mentions, topic_shares=shares, betweenness_k=betweenness_k, seed=seed, progress=progress
-    )
-    t1 = time.perf_counter()
-    store.write_scores(result.scores)
+    with store.writing("rank"):  # the lock first: a second writer is told now, not after the work
+        follows = store.edge_arrays("follows")
+        relays = store.edge_arrays("relays")
+        mentions = store.edge_arrays("mentions")
+        shares = topic_shares_for(store, topics)
+        export_s = time.perf_counter() - t0
+        result = rank_all(
+            follows, relays, mentions, topic_shares=shares, betweenness_k=betweenness_k, seed=seed,
+            progress=progress,
+        )  # fmt: skip
+        t1 = time.perf_counter()
+        store.write_scores(result.scores)
     timings = {"read graph": round(export_s, 4), **result.timings, "write scores": round(time.perf_counter() - t1, 4)}
     return RankResult(result.scores, timings, result.params, time.perf_counter() - t0)
 

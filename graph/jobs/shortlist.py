@@ -75,38 +75,39 @@ def build_shortlist(
     started = time.perf_counter()
     say = progress or (lambda done, total, label: None)
     request = request.validated()
-    people = _ranked(store)
-    rules = eligibility(people, request)
-    notes = list(rules.notes)
-    say(0, 4, "reading the graph")
-    follows, relays = store.edge_arrays("follows"), store.edge_arrays("relays")
-    events = store.relay_events()
-    activity = posting_chance(events) if len(events) else None  # who still posts something relayable
-    graph = propagation_graph(follows, relays, nodes=people["pid"], active=activity)
-    say(1, 4, "picking")
-    picks = set_shortlist(
-        follows, relays, people, request.top, method=request.method, include=rules.include,
-        exclude=rules.exclude, max_per_community=request.max_per_community, seed=request.seed, graph=graph,
-    )  # fmt: skip
-    if picks.empty:
-        notes.append("nobody is eligible: every ranked person is excluded, removed, declined or below the "
-                     "minimum relevance")  # fmt: skip
-    else:
-        say(2, 4, "explaining")
-        picks = explain.annotate(picks, people, events, follows, relays=relays, posts=store.posts())
-        if "our_role" in people and people["our_role"].notna().any():  # closest member, detractor flags
-            from graph.relations.notes import annotate_relations
+    with store.writing("shortlist"):  # the lock first: a second writer is told now, not after the work
+        people = _ranked(store)
+        rules = eligibility(people, request)
+        notes = list(rules.notes)
+        say(0, 4, "reading the graph")
+        follows, relays = store.edge_arrays("follows"), store.edge_arrays("relays")
+        events = store.relay_events()
+        activity = posting_chance(events) if len(events) else None  # who still posts something relayable
+        graph = propagation_graph(follows, relays, nodes=people["pid"], active=activity)
+        say(1, 4, "picking")
+        picks = set_shortlist(
+            follows, relays, people, request.top, method=request.method, include=rules.include,
+            exclude=rules.exclude, max_per_community=request.max_per_community, seed=request.seed, graph=graph,
+        )  # fmt: skip
+        if picks.empty:
+            notes.append("nobody is eligible: every ranked person is excluded, removed, declined or below the "
+                         "minimum relevance")  # fmt: skip
+        else:
+            say(2, 4, "explaining")
+            picks = explain.annotate(picks, people, events, follows, relays=relays, posts=store.posts())
+            if "our_role" in people and people["our_role"].notna().any():  # closest member, detractor flags
+                from graph.relations.notes import annotate_relations
 
-            edges = {"follows": follows, "relays": relays, "mentions": store.edge_arrays("mentions")}
-            picks = annotate_relations(picks, people, edges, store.posts(text=True))
-        if request.team:
-            from graph.shortlist.team import split_team
+                edges = {"follows": follows, "relays": relays, "mentions": store.edge_arrays("mentions")}
+                picks = annotate_relations(picks, people, edges, store.posts(text=True))
+            if request.team:
+                from graph.shortlist.team import split_team
 
-            prefer = "closest_member" if "closest_member" in picks else None
-            picks = split_team(picks, list(request.team), request.capacity, keep_owners=True, prefer=prefer)
-    say(3, 4, "saving")
-    notes += _owned_and_dropped(people, picks)
-    store.write_shortlist(saved.list_rows(picks, people, method=request.method, forced=rules.include))
+                prefer = "closest_member" if "closest_member" in picks else None
+                picks = split_team(picks, list(request.team), request.capacity, keep_owners=True, prefer=prefer)
+        say(3, 4, "saving")
+        notes += _owned_and_dropped(people, picks)
+        store.write_shortlist(saved.list_rows(picks, people, method=request.method, forced=rules.include))
     say(4, 4, "saved")
     table = saved_shortlist(store)
     return ShortlistResult(table, request, None, tuple(notes), time.perf_counter() - started)

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import time
 from abc import ABC, abstractmethod
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -119,6 +120,20 @@ class Store(ABC):
     @abstractmethod
     def clear(self) -> None:
         """Delete every node and relationship (keeps the schema)."""
+
+    @contextmanager
+    def writing(self, job: str) -> Iterator[None]:
+        """Hold the store's write lock for ``job`` (load, rank, tracking, clear), across
+        processes; reentrant. Taken *before* long work (``rank`` computes for a minute),
+        so a second writer is told at once — or after ``lock_timeout_s`` of waiting —
+        rather than after its work. Raises :class:`StoreError` (one line)."""
+        yield
+
+    def unfinished_loads(self) -> list[dict[str, Any]]:
+        """Loads committed in parts that never finished (their loader was killed): id,
+        sources, rows, rows_committed, client, started_at. Empty for stores whose loads
+        are one transaction."""
+        return []
 
     # -- reading ------------------------------------------------------------
     @abstractmethod

@@ -163,6 +163,7 @@ NEO_SCHEMA: tuple[str, ...] = (
     "CREATE CONSTRAINT post_post_id IF NOT EXISTS FOR (p:Post) REQUIRE p.post_id IS UNIQUE",
     "CREATE INDEX person_score IF NOT EXISTS FOR (p:Person) ON (p.score)",
     "CREATE INDEX person_handle IF NOT EXISTS FOR (p:Person) ON (p.handle)",
+    "CREATE CONSTRAINT influence_lock_name IF NOT EXISTS FOR (l:InfluenceLock) REQUIRE l.name IS UNIQUE",
 )
 NEO_COUNTS = {
     "people": "MATCH (n:Person) RETURN count(n)",
@@ -274,6 +275,31 @@ NEO_LOADS = (
     "m.rows_committed AS rows_committed, m.client AS client, toString(m.started_at) AS started_at"
 )
 NEO_LOAD_END = "MATCH (m:InfluenceLoad) WHERE m.id IN $ids DELETE m"
+#: repair: delete all but one of the same relationship between the same two nodes (two
+#: loads of one file at once used to both create the edges, before the write lock)
+NEO_DEDUPE = {
+    kind: f"MATCH (a)-[r:{rel}]->(b) WITH a, b, collect(r) AS rs WHERE size(rs) > 1 "
+    "UNWIND tail(rs) AS extra DELETE extra RETURN count(*) AS n"
+    for kind, rel in (("follows", "FOLLOWS"), ("relays", "RELAYS"), ("mentions", "MENTIONS"),
+                      ("relayed", "RELAYED"))
+}  # fmt: skip
 #: undo the parts of a failed load that were already committed
 NEO_UNDO_RELS = "UNWIND $ids AS i MATCH ()-[r]->() WHERE id(r) = i DELETE r"
 NEO_UNDO_NODES = "UNWIND $ids AS i MATCH (n) WHERE id(n) = i DETACH DELETE n"
+#: the cross-process write lock (graph.stores.neo4j_lock): a lock node unique by name, and
+#: a keeper node that the holder's open transaction write-locks (a held lock node itself
+#: would make the next writer's uniqueness check wait instead of fail)
+NEO_LOCK_TAKE = (
+    "CREATE (:InfluenceLock {name: $name, owner: $owner, client: $client, job: $job, since: datetime()}) "
+    "CREATE (:InfluenceLockKeeper {owner: $owner})"
+)
+NEO_LOCK_HOLD = "MATCH (k:InfluenceLockKeeper {owner: $owner}) SET k.held = true"
+NEO_LOCK_PROBE = "MATCH (k:InfluenceLockKeeper {owner: $owner}) SET k.probed = true RETURN count(k) AS n"
+NEO_LOCK_HOLDER = (
+    "MATCH (l:InfluenceLock {name: $name}) RETURN l.owner AS owner, l.client AS client, l.job AS job, "
+    "toString(l.since) AS since, l.since < datetime() - duration({seconds: $grace}) AS old"
+)
+NEO_LOCK_DROP = (
+    "OPTIONAL MATCH (l:InfluenceLock {name: $name, owner: $owner}) "
+    "OPTIONAL MATCH (k:InfluenceLockKeeper {owner: $owner}) DELETE l, k"
+)

@@ -14,6 +14,8 @@ from __future__ import annotations
 import os
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +28,7 @@ from graph.model import EdgeArrays, GraphBatch
 from graph.settings import Limits
 from graph.stores import cypher as q
 from graph.stores.base import LoadStats, Progress, Store
+from graph.stores.sandbox import error_line, run_isolated
 from graph.stores.upsert import plan_load
 
 __all__ = ["EmbeddedStore", "default_data_dir"]
@@ -56,6 +59,7 @@ class EmbeddedStore(Store):
         self.read_only = False
         self._db: Any = None
         self._thread_lock = threading.RLock()
+        self._file_lock: FileLock | None = None
 
     # -- connection ------------------------------------------------------------
     def _database(self) -> Any:
@@ -63,20 +67,37 @@ class EmbeddedStore(Store):
             import ladybug
 
             self.data_dir.mkdir(parents=True, exist_ok=True)
-            path = str(self.data_dir / DB_FILE)
-            try:
-                self._db = ladybug.Database(path)
-            except RuntimeError as exc:
-                if "lock" not in str(exc).lower() or not (self.data_dir / DB_FILE).exists():
-                    raise StoreError(f"cannot open the graph in {self.data_dir}: {exc}") from None
-                self._db = ladybug.Database(path, read_only=True)
-                self.read_only = True
+            self._db, self.read_only = self._open(ladybug)
             if not self.read_only:
                 conn = ladybug.Connection(self._db)
                 for stmt in q.LB_SCHEMA:
                     conn.execute(stmt)
                 conn.close()
         return self._db
+
+    def _open(self, ladybug: Any) -> tuple[Any, bool]:
+        """Read-write, else read-only when another process holds it read-write. While
+        that process recovers or checkpoints the database (after a crash, or at its
+        close), opening can fail for a moment: retry for up to ``lock_timeout_s``."""
+        path = str(self.data_dir / DB_FILE)
+        deadline = time.monotonic() + self.limits.lock_timeout_s
+        while True:
+            try:
+                return ladybug.Database(path), False
+            except RuntimeError as exc:
+                if "lock" not in str(exc).lower() or not (self.data_dir / DB_FILE).exists():
+                    raise StoreError(f"cannot open the graph in {self.data_dir}: {_first_line(exc)}") from None
+            try:
+                return ladybug.Database(path, read_only=True), True
+            except RuntimeError as exc:
+                if not _transient(exc):
+                    raise StoreError(f"cannot open the graph in {self.data_dir}: {_first_line(exc)}") from None
+                if time.monotonic() >= deadline:
+                    raise StoreError(
+                        f"the graph in {self.data_dir} is busy: another process is recovering or checkpointing "
+                        f"it (waited {self.limits.lock_timeout_s:g}s); try again in a moment"
+                    ) from None
+            time.sleep(0.2)
 
     def _conn(self) -> Any:
         import ladybug
@@ -102,13 +123,22 @@ class EmbeddedStore(Store):
                 f"the graph in {self.data_dir} is open read-write in another process "
                 "(the app or another command); stop it, or write from there"
             )
-        return _WriteLock(self.data_dir, self._thread_lock, self.limits.lock_timeout_s)
+        if self._file_lock is None:
+            self._file_lock = FileLock(str(self.data_dir / "write.lock"), timeout=self.limits.lock_timeout_s)
+        return _WriteLock(self._file_lock, self._thread_lock, self.limits.lock_timeout_s)
+
+    @contextmanager
+    def writing(self, job: str) -> Iterator[None]:
+        """The write lock (``write.lock`` across processes, a thread lock inside one),
+        reentrant. Refused at once when another process holds the database read-write."""
+        with self._write_lock():
+            yield
 
     def load(self, batch: GraphBatch, *, progress: Progress | None = None) -> LoadStats:
         started = time.perf_counter()
         with self._write_lock():
-            empty = self.counts()["people"] == 0
-            existing = _Existing(self) if not empty else None
+            before = self.counts()
+            existing = _Existing(self) if before["people"] else None
             plan = plan_load(batch, existing)
             conn = self._conn()
             try:
@@ -119,7 +149,11 @@ class EmbeddedStore(Store):
                 _rollback(conn)
                 if isinstance(exc, (LoadError, StoreError)):
                     raise
-                raise StoreError(f"load failed and was rolled back; the graph is unchanged ({exc})") from None
+                if _disk_full(exc):
+                    raise self._disk_full_error("the load", before, conn) from None
+                raise StoreError(
+                    f"load failed and was rolled back; the graph is unchanged ({_first_line(exc)})"
+                ) from None
             finally:
                 conn.close()
         plan.stats.seconds = time.perf_counter() - started
@@ -142,12 +176,31 @@ class EmbeddedStore(Store):
         if progress:
             progress(len(steps), len(steps), "committed")
 
+    def _disk_full_error(self, what: str, before: dict[str, int], conn: Any) -> StoreError:
+        """One line for a full disk that says what the graph holds now: the engine may
+        report "committed, but the checkpoint failed" and yet recover nothing, so the
+        database is reopened and counted rather than trusted."""
+        conn.close()
+        where = f"the disk holding {self.data_dir} is full (no space left on device)"
+        try:
+            self.close()
+            after = self.counts()
+        except Exception:
+            return StoreError(f"{where}: free some space, then check the graph with `influence info`")
+        if after == before:
+            return StoreError(f"{where}: {what} was not written and the graph is unchanged; free some space and retry")
+        return StoreError(
+            f"{where}: the graph now holds {_counts(after)} (before: {_counts(before)}); free some space, then "
+            "load the same files again (reloading adds only what is missing)"
+        )
+
     def _update_people(self, frame: pd.DataFrame) -> int:
         if frame.empty or len(frame.columns) < 2:
             return 0
         frame = _for_update(frame)
         sets = ", ".join(f"p.{c} = {c}" for c in frame.columns if c != "pid")
         with self._write_lock():
+            before = self.counts()
             conn = self._conn()
             try:
                 conn.execute("BEGIN TRANSACTION")
@@ -155,7 +208,9 @@ class EmbeddedStore(Store):
                 conn.execute("COMMIT")
             except Exception as exc:
                 _rollback(conn)
-                raise StoreError(f"could not write to the graph: {exc}") from None
+                if _disk_full(exc):
+                    raise self._disk_full_error("the update", before, conn) from None
+                raise StoreError(f"could not write to the graph: {_first_line(exc)}") from None
             finally:
                 conn.close()
         return len(frame)
@@ -233,22 +288,31 @@ class EmbeddedStore(Store):
     def _run(
         self, query: str, params: dict[str, Any], *, read_only: bool, timeout_s: float, max_rows: int
     ) -> tuple[list[str], list[list[Any]], bool]:
+        """Read-only queries run in a child process (:mod:`graph.stores.sandbox`): a
+        read-only database, a memory cap, a hard time limit, and a crash there is one
+        line here. ``--allow-write`` queries run in this process, without those caps."""
+        self._database()  # creates the folder and schema on first use
+        if read_only:
+            memory = self.limits.query_memory_mb
+            request = {"engine": "ladybug", "path": str(self.data_dir / DB_FILE), "query": query,
+                       "params": params, "max_rows": max_rows}  # fmt: skip
+            answer = run_isolated(request, timeout_s=timeout_s, memory_mb=memory)
+            if answer[0] == "ok":
+                return answer[1], answer[2], answer[3]
+            _, kind, message, _code = answer
+            if kind == "refused":
+                raise QueryRefused(message)
+            raise StoreError(error_line(kind, message, timeout_s, memory) or message)
         conn = self._conn()
         conn.set_query_timeout(int(timeout_s * 1000))
         try:
-            if read_only:
-                conn.execute("BEGIN TRANSACTION READ ONLY")
             result = conn.execute(query, params)
             if isinstance(result, list):
                 result = result[-1]
             rows = result.get_n(max_rows) if max_rows else result.get_all()
             truncated = bool(max_rows) and result.has_next()
-            columns = result.get_column_names()
-            if read_only:
-                conn.execute("COMMIT")
-            return columns, rows, truncated
+            return result.get_column_names(), rows, truncated
         except RuntimeError as exc:
-            _rollback(conn)
             msg = str(exc).splitlines()[0]
             if "interrupted" in msg.lower() or "timeout" in msg.lower():
                 raise StoreError(f"query stopped after the {timeout_s:g}s time limit") from None
@@ -282,8 +346,10 @@ class _Existing:
 
 
 class _WriteLock:
-    def __init__(self, data_dir: Path, thread_lock: threading.RLock, timeout: float) -> None:
-        self._file = FileLock(str(data_dir / "write.lock"), timeout=timeout)
+    """Thread lock, then the file lock; both reentrant (one FileLock per store counts)."""
+
+    def __init__(self, file_lock: FileLock, thread_lock: threading.RLock, timeout: float) -> None:
+        self._file = file_lock
         self._thread = thread_lock
         self._timeout = timeout
 
@@ -320,6 +386,24 @@ def _arrow(frame: pd.DataFrame) -> Any:
     import pyarrow as pa
 
     return pa.Table.from_pandas(frame, preserve_index=False).combine_chunks()
+
+
+def _first_line(exc: BaseException) -> str:
+    return (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+
+
+def _transient(exc: BaseException) -> bool:
+    """Another process is recovering or checkpointing the database right now."""
+    low = str(exc).lower()
+    return any(t in low for t in ("lock", "checkpoint recovery is pending", "wal", "reading past the end"))
+
+
+def _disk_full(exc: BaseException) -> bool:
+    return "no space left on device" in str(exc).lower()
+
+
+def _counts(c: dict[str, int]) -> str:
+    return ", ".join(f"{v:,} {k}" for k, v in c.items() if v) or "nothing"
 
 
 def _rollback(conn: Any) -> None:

@@ -2,18 +2,25 @@
 
 Defence in depth, cheapest first:
 
-1. :func:`check_read_only` reads the query *as the database will* — comments
-   and string literals removed, backtick identifiers neutralised — and refuses
-   a second statement, any write or schema clause, file access (``LOAD``,
-   ``COPY``), ``CALL { } IN TRANSACTIONS`` and procedures outside an allow-list.
-   Neo4j decodes ``\\uXXXX`` escapes *before* it splits the text into tokens
-   (``// \\u000a CREATE`` ends the comment there, ``'\\u0027`` closes the string) and
-   ends a ``//`` comment at a bare carriage return; LadybugDB does neither. So a
-   query must pass both as written and with its escapes decoded.
-2. The store then asks the engine: Neo4j's ``EXPLAIN`` query type must be
-   ``r``; LadybugDB runs the query inside ``BEGIN TRANSACTION READ ONLY``,
-   where the engine itself rejects every write.
-3. Neo4j runs it in a READ transaction with a timeout and a row cap.
+1. :func:`check_read_only` splits the query into tokens *as the databases will*
+   (:func:`graph.stores.tokens.tokenize`, one linear pass: ``//`` and ``/* */`` comments, strings with
+   backslash escapes, backtick names with doubled backticks, ``$parameters``) and
+   decides on the tokens: one statement only; it must start like a read (``MATCH``,
+   ``OPTIONAL``, ``WITH``, ``UNWIND``, ``RETURN``, ``CALL``, ``SHOW``, after
+   ``EXPLAIN``/``PROFILE``/``CYPHER`` options); no write, schema, admin,
+   transaction or file keyword (:data:`REFUSED`) where a keyword can stand;
+   ``CALL`` only of procedures on :data:`READ_PROCEDURES` — backticked or not — and
+   never ``CALL name=value`` (a LadybugDB setting); ``SHOW`` only of indexes,
+   constraints, procedures and functions. Names stay names: ``count(*) AS load``,
+   ``$begin``, ``p.create`` and ``{set: 1}`` pass.
+2. Neo4j decodes ``\\uXXXX`` escapes *before* it splits the text into tokens
+   (``// \\u000a CREATE`` ends the comment there, ``'\\u0027`` closes the string),
+   unless the backslash is itself escaped; LadybugDB does not. So the query must
+   pass as written, as Neo4j decodes it (:func:`decode_unicode_escapes`) and, to be
+   safe, with every ``\\u+XXXX`` decoded.
+3. The store then asks the engine: Neo4j's ``EXPLAIN`` query type must be ``r`` and
+   the query runs in a READ transaction; LadybugDB runs it in a child process on a
+   read-only database, inside ``BEGIN TRANSACTION READ ONLY``, under a memory cap.
 """
 
 from __future__ import annotations
@@ -21,21 +28,51 @@ from __future__ import annotations
 import re
 
 from graph.errors import QueryRefused
+from graph.stores.tokens import Token, decode_unicode_escapes, params_in, tokenize
 
-__all__ = ["check_read_only", "strip_literals", "decode_unicode_escapes", "WRITE_WORDS"]
+__all__ = [
+    "Token",
+    "tokenize",
+    "check_read_only",
+    "decode_unicode_escapes",
+    "leading_mode",
+    "params_in",
+    "REFUSED",
+    "READ_PROCEDURES",
+]
 
-#: Clauses that write data or schema, or touch files, in either dialect.
-WRITE_WORDS = (
-    "CREATE", "MERGE", "SET", "DELETE", "DETACH", "REMOVE", "DROP", "ALTER",
-    "COPY", "LOAD", "INSTALL", "ATTACH", "EXPORT", "IMPORT", "BEGIN", "COMMIT",
-    "ROLLBACK", "CHECKPOINT", "FOREACH", "GRANT", "DENY", "REVOKE", "TERMINATE",
-    # Neo4j administration commands (``RENAME USER`` passes EXPLAIN as query type ``s``)
-    "RENAME", "SUSPEND", "ENABLE", "DISABLE", "DEALLOCATE", "REALLOCATE", "DRYRUN", "UNINSTALL",
-)  # fmt: skip
-#: Administration commands whose first word is also a common alias (``AS start``).
-_ADMIN = re.compile(r"\b(START|STOP)\s+(DATABASES?|SERVERS?)\b", re.I)
-#: JavaCC-style unicode escapes (``\\uXXXX``, any number of ``u``) as Neo4j decodes them.
-_UNICODE_ESCAPE = re.compile(r"\\u+([0-9A-Fa-f]{4})")
+#: Keywords that write data or schema, administer the server, control transactions,
+#: change settings or touch files, in either dialect (refused where a keyword can stand).
+REFUSED: dict[str, str] = {
+    **dict.fromkeys(
+        ("CREATE", "MERGE", "SET", "DELETE", "DETACH", "NODETACH", "REMOVE", "FOREACH", "INSERT", "UPDATE"),
+        "writes to the graph",
+    ),
+    **dict.fromkeys(("DROP", "ALTER", "RENAME", "COMMENT", "TRUNCATE", "ANALYZE"), "changes the schema"),
+    **dict.fromkeys(
+        ("LOAD", "COPY", "EXPORT", "IMPORT", "ATTACH", "INSTALL", "UNINSTALL", "FORCE", "USE"),
+        "reads or writes files or other databases",
+    ),
+    **dict.fromkeys(("BEGIN", "COMMIT", "ROLLBACK", "CHECKPOINT", "TRANSACTIONS", "PERIODIC"),
+                    "controls transactions"),  # fmt: skip
+    **dict.fromkeys(
+        ("GRANT", "DENY", "REVOKE", "TERMINATE", "SUSPEND", "ENABLE", "DISABLE", "DEALLOCATE", "REALLOCATE",
+         "DRYRUN"),
+        "administers the server",
+    ),  # fmt: skip
+}
+#: ``START``/``STOP`` are common names (``AS start``): refused only before these words.
+_ADMIN_PAIRS = {"START": {"DATABASE", "DATABASES", "SERVER", "SERVERS"},
+                "STOP": {"DATABASE", "DATABASES", "SERVER", "SERVERS"}}  # fmt: skip
+#: How a read-only statement may begin (after ``EXPLAIN``/``PROFILE``/``CYPHER`` options).
+_READ_STARTS = frozenset({"MATCH", "OPTIONAL", "WITH", "UNWIND", "RETURN", "CALL", "SHOW"})
+_PREFIXES = frozenset({"EXPLAIN", "PROFILE"})
+#: What ``SHOW`` may list, and the words that may stand between ``SHOW`` and it.
+_SHOW_OK = frozenset({"INDEX", "INDEXES", "CONSTRAINT", "CONSTRAINTS", "PROCEDURE", "PROCEDURES",
+                      "FUNCTION", "FUNCTIONS"})  # fmt: skip
+_SHOW_MODIFIERS = frozenset({"ALL", "RANGE", "FULLTEXT", "TEXT", "POINT", "VECTOR", "LOOKUP", "BTREE", "UNIQUE",
+                             "UNIQUENESS", "EXIST", "EXISTS", "EXISTENCE", "NODE", "REL", "RELATIONSHIP", "KEY",
+                             "PROPERTY", "TYPE", "BUILT", "IN", "USER", "DEFINED"})  # fmt: skip
 
 #: Procedures an analyst may CALL (lower case, exact names).
 READ_PROCEDURES = frozenset(
@@ -50,46 +87,29 @@ READ_PROCEDURES = frozenset(
     }
 )  # fmt: skip
 
-_TOKEN = re.compile(
-    r"""
-    (?P<line_comment>//[^\n\r]*)
-  | (?P<block_comment>/\*.*?(\*/|\Z))
-  | (?P<string>'(?:[^'\\]|\\.)*('|\Z)|"(?:[^"\\]|\\.)*("|\Z))
-  | (?P<ident>`(?:[^`]|``)*(`|\Z))
-    """,
-    re.S | re.X,
-)
+_KEYWORDS = frozenset({*REFUSED, *_ADMIN_PAIRS, "CALL", "SHOW"})
+#: every ``\\u+XXXX``, backslash escaped or not: a third, more suspicious reading
+_ANY_ESCAPE = re.compile(r"\\u+([0-9A-Fa-f]{4})")
+_HINT = " (use --allow-write to permit writes)"
 
 
-def strip_literals(query: str) -> str:
-    """The query with comments removed and strings/backtick names blanked.
-
-    >>> strip_literals("MATCH (n) /* CREATE */ RETURN 'SET x' AS `DELETE` // MERGE")
-    'MATCH (n)   RETURN ? AS ?  '
-    """
-
-    def repl(m: re.Match[str]) -> str:
-        return " " if m.lastgroup in ("line_comment", "block_comment") else "?"
-
-    return _TOKEN.sub(repl, query)
+def _readings(query: str) -> list[str]:
+    """As written (LadybugDB), as Neo4j decodes it, and with every escape decoded."""
+    readings = [query]
+    if "\\" in query:
+        for decoded in (decode_unicode_escapes(query),
+                        _ANY_ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), query)):  # fmt: skip
+            if decoded not in readings:
+                readings.append(decoded)
+    return readings
 
 
-def decode_unicode_escapes(query: str) -> str:
-    """The query with ``\\uXXXX`` escapes decoded, as Neo4j's parser reads it.
+# -- the decision -------------------------------------------------------------------------
+def check_read_only(query: str) -> None:
+    """Return if ``query`` is a single read-only statement, else raise
+    :class:`QueryRefused` saying why. Every reading (:func:`_readings`) must pass.
 
-    >>> decode_unicode_escapes(r"RETURN 1 // \\u000a CREATE (n)")
-    'RETURN 1 // \\n CREATE (n)'
-    """
-    return _UNICODE_ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), query)
-
-
-def check_read_only(query: str) -> str:
-    """Return the stripped query, or raise :class:`QueryRefused` saying why.
-
-    The query must pass as written and with unicode escapes decoded.
-
-    >>> check_read_only("MATCH (p:Person) RETURN p.handle LIMIT 5")
-    'MATCH (p:Person) RETURN p.handle LIMIT 5'
+    >>> check_read_only("MATCH (p:Person) RETURN count(*) AS load, $begin AS b")
     >>> check_read_only("MATCH (p) RETURN p; MATCH (q) DETACH DELETE q")
     Traceback (most recent call last):
     ...
@@ -98,39 +118,154 @@ def check_read_only(query: str) -> str:
     Traceback (most recent call last):
     ...
     graph.errors.QueryRefused: read-only: SET writes to the graph (use --allow-write to permit writes)
-    >>> check_read_only(r"MATCH (p) // \\u000a SET p.x = 1")
+    >>> check_read_only("CALL `read_csv_serial`('/etc/hostname') RETURN *")
+    ... # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    graph.errors.QueryRefused: read-only: SET writes to the graph (use --allow-write to permit writes)
+    graph.errors.QueryRefused: read-only: procedure read_csv_serial is not on the read-only allow-list (...)
     """
     if not query or not query.strip():
         raise QueryRefused("empty query")
-    decoded = decode_unicode_escapes(query)
-    if decoded != query:
-        _check(decoded)
-    return _check(query)
+    for text in _readings(query):
+        _check_tokens(tokenize(text))
 
 
-def _check(query: str) -> str:
-    text = strip_literals(query)
-    head, sep, tail = text.partition(";")
-    if sep and tail.strip(" \t\r\n;"):
+def _check_tokens(tokens: list[Token]) -> None:
+    semi = next((i for i, t in enumerate(tokens) if t.is_punct(";")), len(tokens))
+    if any(not t.is_punct(";") for t in tokens[semi + 1 :]):
         raise QueryRefused("only one statement at a time (found ';' followed by more)")
-    words = re.findall(r"[A-Za-z_][A-Za-z_0-9.$]*", head)
-    upper = [w.upper() for w in words]
-    for w in upper:
-        if w in WRITE_WORDS:
-            what = "reads files" if w in ("LOAD", "COPY", "IMPORT", "ATTACH", "INSTALL") else "writes to the graph"
-            raise QueryRefused(f"read-only: {w} {what} (use --allow-write to permit writes)")
-    if _ADMIN.search(head):
-        raise QueryRefused("read-only: administration commands are refused")
-    if re.search(r"\bIN\s+(\d+\s+)?(CONCURRENT\s+)?TRANSACTIONS\b", head, re.I):
-        raise QueryRefused("read-only: CALL { } IN TRANSACTIONS is refused")
-    for m in re.finditer(r"\bCALL\s+([A-Za-z_][A-Za-z_0-9.]*)", head, re.I):
-        name = m.group(1).lower()
-        if name not in READ_PROCEDURES:
-            raise QueryRefused(
-                f"read-only: procedure {m.group(1)} is not on the read-only allow-list "
-                f"({', '.join(sorted(READ_PROCEDURES))})"
-            )
-    return head.strip()
+    tokens = tokens[:semi]
+    if not tokens:
+        raise QueryRefused("empty query")
+    _check_start(tokens)
+    for i, t in enumerate(tokens):
+        if t.kind == "word" and t.glued and i and tokens[i - 1].kind == "number":
+            word = t.text.upper()
+            if any(word.endswith(k) for k in _KEYWORDS):
+                raise QueryRefused(f"read-only: {tokens[i - 1].text}{t.text}: put a space between a number and a word")
+        word = t.keyword
+        if not word or word not in _KEYWORDS or _is_name(tokens, i):
+            continue
+        if word in REFUSED:
+            what = REFUSED[word]
+            hint = _HINT if what == "writes to the graph" else f" (a name? quote it: `{t.text}`)"
+            raise QueryRefused(f"read-only: {word} {what}{hint}")
+        following = tokens[i + 1].keyword if i + 1 < len(tokens) else ""
+        if word in _ADMIN_PAIRS and following in _ADMIN_PAIRS[word]:
+            raise QueryRefused(f"read-only: {word} {following} administers the server")
+        if word == "CALL":
+            _check_call(tokens, i + 1)
+        if word == "SHOW":
+            _check_show(tokens, i + 1)
+
+
+def _is_name(tokens: list[Token], i: int) -> bool:
+    """Whether the word at ``i`` stands where only a name can: a label or type
+    (``:load``), a property (``p.set``), an alias (``AS load``), a map key or a
+    variable with a label (``{set: 1}``, ``[create:FOLLOWS]``)."""
+    prev = tokens[i - 1] if i else None
+    after = tokens[i + 1] if i + 1 < len(tokens) else None
+    if prev is not None and prev.is_punct(":"):
+        return True
+    if prev is not None and prev.is_punct(".") and i >= 2:
+        before = tokens[i - 2]
+        if before.kind in ("word", "name", "param") or before.is_punct(")]}"):
+            return True
+    if prev is not None and prev.keyword == "AS" and not (i >= 2 and tokens[i - 2].is_punct(".:")):
+        return True
+    return after is not None and after.is_punct(":")
+
+
+def _check_start(tokens: list[Token]) -> None:
+    """The statement must begin like a read, after EXPLAIN/PROFILE and CYPHER options."""
+    i = _skip_prefix(tokens)
+    first = tokens[i].keyword if i < len(tokens) else ""
+    if first not in _READ_STARTS:
+        shown = tokens[i].text if i < len(tokens) else "nothing"
+        if first in REFUSED:
+            what = REFUSED[first]
+            raise QueryRefused(f"read-only: {first} {what}{_HINT if what == 'writes to the graph' else ''}")
+        raise QueryRefused(
+            f"read-only: a query must start with MATCH, OPTIONAL MATCH, WITH, UNWIND, RETURN, CALL or SHOW "
+            f"(found {shown!r})"
+        )
+
+
+def _skip_prefix(tokens: list[Token]) -> int:
+    """Index of the first token after ``EXPLAIN``/``PROFILE`` and ``CYPHER 5 runtime=x`` options."""
+    i = 0
+    while i < len(tokens):
+        word = tokens[i].keyword
+        if word in _PREFIXES:
+            i += 1
+        elif word == "CYPHER":
+            i += 1
+            while i < len(tokens) and (
+                tokens[i].kind == "number"
+                or (i + 1 < len(tokens) and tokens[i + 1].is_punct("="))
+                or tokens[i].is_punct("=")
+                or (tokens[i - 1].is_punct("=") and tokens[i].kind in ("word", "name", "string", "number"))
+            ):
+                i += 1
+        else:
+            break
+    return i
+
+
+def leading_mode(query: str) -> tuple[int, int] | None:
+    """Where a leading ``EXPLAIN`` or ``PROFILE`` sits in ``query`` as written (start,
+    end), reading it as Neo4j does; None if there is none.
+
+    >>> q = "/**/ // plan\\n PROFILE MATCH (n) RETURN n"
+    >>> s, e = leading_mode(q); q[:s] + q[e:]
+    '/**/ // plan\\n  MATCH (n) RETURN n'
+    >>> leading_mode("CYPHER 5 EXPLAIN RETURN 1") is not None, leading_mode("RETURN 1")
+    (True, None)
+    """
+    try:
+        tokens = tokenize(query)
+    except QueryRefused:
+        return None
+    end = _skip_prefix(tokens)
+    for t in tokens[:end]:
+        if t.keyword in _PREFIXES:
+            return t.start, t.end
+    return None
+
+
+def _qualified_name(tokens: list[Token], i: int) -> tuple[str, int]:
+    """``db.labels`` or ``\\`db\\`.\\`labels\\``` from ``i``: the dotted name and the index after it."""
+    parts: list[str] = []
+    while i < len(tokens) and tokens[i].kind in ("word", "name"):
+        parts.append(tokens[i].text)
+        i += 1
+        if i < len(tokens) and tokens[i].is_punct(".") and i + 1 < len(tokens):
+            i += 1
+        else:
+            break
+    return ".".join(parts), i
+
+
+def _check_call(tokens: list[Token], i: int) -> None:
+    if i < len(tokens) and tokens[i].is_punct("{("):
+        return  # a subquery: its tokens are checked like the rest
+    name, j = _qualified_name(tokens, i)
+    if not name:
+        raise QueryRefused("read-only: CALL must name a procedure from the read-only allow-list")
+    if j < len(tokens) and tokens[j].is_punct("="):
+        raise QueryRefused(f"read-only: CALL {name}=… changes a database setting")
+    if name.lower() not in READ_PROCEDURES:
+        raise QueryRefused(
+            f"read-only: procedure {name} is not on the read-only allow-list ({', '.join(sorted(READ_PROCEDURES))})"
+        )
+
+
+def _check_show(tokens: list[Token], i: int) -> None:
+    words = []
+    while i < len(tokens) and tokens[i].keyword and tokens[i].keyword in _SHOW_MODIFIERS:
+        words.append(tokens[i].keyword)
+        i += 1
+    target = tokens[i].keyword if i < len(tokens) else ""
+    if target not in _SHOW_OK:
+        shown = " ".join([*words, tokens[i].text if i < len(tokens) else ""]).strip()
+        raise QueryRefused(f"read-only: SHOW {shown} is refused (only indexes, constraints, procedures, functions)")

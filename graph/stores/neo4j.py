@@ -20,10 +20,10 @@
 from __future__ import annotations
 
 import itertools
-import re
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import numpy as np
@@ -35,11 +35,13 @@ from graph.settings import Limits
 from graph.stores import cypher as q
 from graph.stores import neo4j_bulk as bulk
 from graph.stores.base import LoadStats, Progress, Store
+from graph.stores.guard import leading_mode
+from graph.stores.neo4j_lock import WriteLock
+from graph.stores.sandbox import error_line, neo4j_plain, run_isolated
 from graph.stores.upsert import plan_load
 
 __all__ = ["Neo4jStore"]
 
-_LEADING = re.compile(r"\s*(?:(?://[^\n\r]*|/\*.*?\*/)\s*)*(EXPLAIN|PROFILE)\b", re.S | re.I)
 
 
 class Neo4jStore(Store):
@@ -54,6 +56,9 @@ class Neo4jStore(Store):
 
     name = "Neo4j"
     dialect = "Neo4j Cypher 5"
+    #: ask EXPLAIN for the query type before a read-only query (tests turn it off to
+    #: show that the READ transaction alone still refuses writes)
+    explain_first: bool = True
     #: rows per ``UNWIND`` statement. Measured on ego-Twitter's 1.77M follows (2 cores,
     #: bench/load.py): 5k rows 60-72k relationships/s, 20k 49-61k, 50k 59k; the server's
     #: commit dominates, and smaller statements hold less memory on both sides.
@@ -79,6 +84,10 @@ class Neo4jStore(Store):
         self.user = user
         self._schema_ready = False
         self._lock = threading.RLock()
+        self._write_lock = WriteLock(driver, database, timeout_s=limits.lock_timeout_s)
+        self._depth = 0
+        #: how a query child process logs in (set by :meth:`connect`); None: queries run here
+        self._child_login: dict[str, Any] | None = None
 
     # -- connection ------------------------------------------------------------
     @classmethod
@@ -105,6 +114,7 @@ class Neo4jStore(Store):
             why = (str(exc).splitlines() or [type(exc).__name__])[0].replace(uri, shown)
             raise StoreError(f"invalid NEO4J_URI {shown!r}: {why}") from None
         store = cls(driver, settings.neo4j_database, limits=settings.limits, uri=shown, user=user)
+        store._child_login = {"uri": uri, "user": user, "password": settings.neo4j_password}
         try:
             driver.verify_connectivity()
             store.ensure_schema()
@@ -165,8 +175,7 @@ class Neo4jStore(Store):
     # -- writing ---------------------------------------------------------------
     def load(self, batch: GraphBatch, *, progress: Progress | None = None) -> LoadStats:
         started = time.perf_counter()
-        with self._lock:
-            self._ensure_schema_or_raise()
+        with self.writing("load"):
             try:
                 with self._session() as session:
                     writer = bulk.Writer(session, self.batch_size, self.tx_rows, progress)
@@ -175,6 +184,8 @@ class Neo4jStore(Store):
                         resumed = self._resuming(writer.unfinished(), batch, key)
                         plan = plan_load(batch, writer.existing())
                         writer.apply(plan, key, [str(s) for s in batch.sources], resumed)
+                        for kind, n in writer.repaired.items():
+                            batch.notes.append(f"repaired: removed {n:,} duplicate {kind} (left by loads that ran at once)")
                     except BaseException as exc:
                         from neo4j.exceptions import IncompleteCommit
 
@@ -195,6 +206,34 @@ class Neo4jStore(Store):
         sources, rows, rows_committed, client, started_at. Loading the same files again
         completes them."""
         return self._read(lambda tx: [r.data() for r in tx.run(q.NEO_LOADS)])
+
+    @contextmanager
+    def writing(self, job: str) -> Iterator[None]:
+        """The cross-process write lock (:mod:`graph.stores.neo4j_lock`), reentrant;
+        threads of this process queue on a thread lock first."""
+        if not self._lock.acquire(timeout=self.limits.lock_timeout_s):
+            raise StoreError(
+                f"another write is in progress in this process; waited {self.limits.lock_timeout_s:g}s"
+            )
+        try:
+            if not self._write_lock.held:
+                self._ensure_schema_or_raise()
+                try:
+                    self._write_lock.acquire(job)
+                except StoreError:
+                    raise
+                except Exception as exc:
+                    raise self._error(exc) from None
+                self._depth = 0
+            self._depth += 1
+            try:
+                yield
+            finally:
+                self._depth -= 1
+                if self._depth == 0:
+                    self._write_lock.release()
+        finally:
+            self._lock.release()
 
     @staticmethod
     def _resuming(unfinished: list[dict[str, Any]], batch: GraphBatch, key: str) -> list[str]:
@@ -258,7 +297,7 @@ class Neo4jStore(Store):
         sets = ", ".join(f"p.{c} = row.{c}" for c in frame.columns if c != "pid")
         text = q.NEO_UPDATE_PEOPLE.format(sets=sets)
         rows = bulk.records(frame)
-        with self._lock:
+        with self.writing("update"):
             try:
                 with self._session() as s:
                     return s.execute_write(lambda tx: bulk.update_in_batches(tx, text, rows, self.batch_size))
@@ -266,7 +305,7 @@ class Neo4jStore(Store):
                 raise StoreError(f"could not write to the graph: {self._error(exc)}") from None
 
     def clear(self) -> None:
-        with self._lock:
+        with self.writing("clear"):
             try:
                 with self._session() as s:
                     for stmt in q.NEO_CLEAR:
@@ -335,16 +374,25 @@ class Neo4jStore(Store):
     def _run(
         self, query: str, params: dict[str, Any], *, read_only: bool, timeout_s: float, max_rows: int
     ) -> tuple[list[str], list[list[Any]], bool]:
+        """Read-only queries run in a child process (:mod:`graph.stores.sandbox`): EXPLAIN
+        first, a READ transaction, a memory cap and a hard time limit, so one huge value
+        cannot take this process (the app) down. A store built without credentials
+        (``Neo4jStore(driver)``), and ``--allow-write``, run here."""
+        if read_only and self._child_login is not None:
+            return self._run_isolated(query, params, timeout_s, max_rows)
         try:
             fetch = min(max_rows + 1, 10_000) if max_rows else 1000
             with self._session(read=read_only, fetch_size=fetch) as s:
-                if read_only:
-                    self._explain_is_read(s, query, params)
+                if read_only and self.explain_first:
+                    kind = s.run(_explain(query), params).consume().query_type
+                    if kind != "r":
+                        raise QueryRefused(_not_read(kind))
                 tx = s.begin_transaction(timeout=timeout_s)
                 try:
                     result = tx.run(query, params)
                     keys = list(result.keys())
-                    rows = [[_plain(v) for v in rec.values()] for rec in itertools.islice(result, max_rows or None)]
+                    rows = [[neo4j_plain(v) for v in rec.values()]
+                            for rec in itertools.islice(result, max_rows or None)]  # fmt: skip
                     truncated = bool(max_rows) and result.peek() is not None
                     if not read_only:
                         tx.commit()
@@ -356,17 +404,28 @@ class Neo4jStore(Store):
             raise self._query_error(exc, timeout_s) from None
         return keys, rows, truncated
 
-    def _explain_is_read(self, session: Any, query: str, params: dict[str, Any]) -> None:
-        m = _LEADING.match(query)
-        inner = query[: m.start(1)] + query[m.end(1) :] if m else query
-        kind = session.run("EXPLAIN " + inner, params).consume().query_type
-        if kind != "r":
-            what = {"w": "writes", "rw": "reads and writes", "s": "changes the schema or the server"}.get(
-                kind, kind
-            )
-            raise QueryRefused(
-                f"read-only: Neo4j says this query {what} (use --allow-write to permit writes)"
-            )
+    def _run_isolated(
+        self, query: str, params: dict[str, Any], timeout_s: float, max_rows: int
+    ) -> tuple[list[str], list[list[Any]], bool]:
+        memory = self.limits.query_memory_mb
+        login = dict(self._child_login or {})
+        login["password"] = login["password"].reveal()  # a Secret until it goes down the pipe
+        request = {"engine": "neo4j", **login, "database": self.database, "query": query,
+                   "params": params, "max_rows": max_rows,
+                   "explain": _explain(query) if self.explain_first else None}  # fmt: skip
+        answer = run_isolated(request, timeout_s=timeout_s, memory_mb=memory)
+        if answer[0] == "ok":
+            return answer[1], answer[2], answer[3]
+        _, kind, message, code = answer
+        if kind == "refused":
+            raise QueryRefused(message)
+        if kind == "unreachable":
+            raise StoreError(f"cannot reach Neo4j at {self.uri}")
+        if code.startswith("Neo.ClientError.Security"):
+            raise StoreError(f"Neo4j at {self.uri}: authentication failed for user {self.user or '?'}")
+        if "MemoryPoolOutOfMemoryError" in code:
+            raise StoreError("query stopped: it needs more memory than the Neo4j server allows one transaction")
+        raise StoreError(error_line(kind, message, timeout_s, memory) or f"Neo4j: {message}")
 
     def _query_error(self, exc: Exception, timeout_s: float) -> Exception:
         code = getattr(exc, "code", None) or ""
@@ -379,6 +438,18 @@ class Neo4jStore(Store):
         return self._error(exc)
 
 
+def _explain(query: str) -> str:
+    """``EXPLAIN`` + the query without its own leading EXPLAIN/PROFILE (found by the
+    guard's tokenizer in one linear pass)."""
+    mode = leading_mode(query)
+    return "EXPLAIN " + (query[: mode[0]] + query[mode[1] :] if mode else query)
+
+
+def _not_read(kind: str) -> str:
+    what = {"w": "writes", "rw": "reads and writes", "s": "changes the schema or the server"}.get(kind, kind)
+    return f"read-only: Neo4j says this query {what} (use --allow-write to permit writes)"
+
+
 def _batch_key(batch: GraphBatch) -> str:
     """What identifies "the same load" again: its files and table sizes.
 
@@ -387,30 +458,3 @@ def _batch_key(batch: GraphBatch) -> str:
     """
     sizes = ",".join(f"{k}={v}" for k, v in batch.sizes().items())
     return f"{'; '.join(str(s) for s in batch.sources)}|{sizes}"
-
-
-def _plain(value: Any) -> Any:
-    """Driver values as plain Python. Nodes, relationships and paths become dicts with
-    the keys LadybugDB uses (``_ID``, ``_LABEL``, ``_SRC``/``_DST``, ``_NODES``/``_RELS``),
-    so :mod:`graph.views.cypher_results` draws both stores' results alike; ids are element ids.
-    """
-    from neo4j.graph import Node, Path, Relationship
-
-    if isinstance(value, Node):
-        labels = sorted(value.labels)
-        return {"_ID": value.element_id, "_LABEL": labels[0] if labels else "", "_labels": labels,
-                **{k: _plain(v) for k, v in value.items()}}  # fmt: skip
-    if isinstance(value, Relationship):
-        return {"_ID": value.element_id, "_LABEL": value.type,
-                "_SRC": value.start_node.element_id if value.start_node else None,
-                "_DST": value.end_node.element_id if value.end_node else None,
-                **{k: _plain(v) for k, v in value.items()}}  # fmt: skip
-    if isinstance(value, Path):
-        return {"_NODES": [_plain(n) for n in value.nodes], "_RELS": [_plain(r) for r in value.relationships]}
-    if isinstance(value, list):
-        return [_plain(v) for v in value]
-    if isinstance(value, dict):
-        return {k: _plain(v) for k, v in value.items()}
-    if hasattr(value, "to_native"):
-        return value.to_native()
-    return value

@@ -196,6 +196,8 @@ class Writer:
         self.in_tx = self.committed = self.parts = 0
         self.marker: str | None = None
         self._step, self._steps = 0, 0
+        #: edge kinds that hold the same relationship twice (seen while planning) -> removed
+        self.repaired: dict[str, int] = {}
 
     def existing(self) -> Existing | None:
         return Existing(self) if len(self.ids["Person"]) else None
@@ -219,6 +221,8 @@ class Writer:
         ends = resumed + ([self.marker] if self.marker else [])
         if ends:
             self.tx.run(q.NEO_LOAD_END, ids=ends).consume()
+        for kind in list(self.repaired):  # duplicates from before the write lock: keep one of each
+            self.repaired[kind] = int(self.tx.run(q.NEO_DEDUPE[kind]).single()["n"])
         self.tx.commit()
 
     def _write(self, step: Any, *, staged: bool) -> None:
@@ -348,9 +352,14 @@ class Existing:
         return pd.DataFrame({"post_id": posts.index, "author": pd.array(authors, dtype="str")})
 
     def edges(self, kind: str) -> pd.DataFrame:
-        return edge_pairs(self._w.tx, kind, self._w.ids["Person"])
+        frame = edge_pairs(self._w.tx, kind, self._w.ids["Person"])
+        if frame.duplicated(["source", "target"]).any():
+            self._w.repaired[kind] = 0
+        return frame
 
     def relayed(self) -> pd.DataFrame:
         edges = edge_ids(self._w.tx, "relayed")
         frame = relayed_frame(edges, self._w.ids["Person"], self._w.ids["Post"], self._w.post_author)
+        if frame.duplicated(["person", "post_id"]).any():
+            self._w.repaired["relayed"] = 0
         return frame[["person", "post_id"]]

@@ -11,7 +11,6 @@ suggests values taken from the data.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -147,9 +146,9 @@ def used_params(query: str) -> list[str]:
     >>> used_params("MATCH (p {handle: $handle}) WHERE p.x > $min // $not_this\\nRETURN '$nor' LIMIT $n")
     ['handle', 'min', 'n']
     """
-    from graph.stores.guard import strip_literals
+    from graph.stores.tokens import params_in
 
-    return list(dict.fromkeys(re.findall(r"\$([A-Za-z_][A-Za-z_0-9]*)", strip_literals(query))))
+    return params_in(query)
 
 
 def default_params(people: pd.DataFrame | None = None, tags: list[str] | None = None) -> dict[str, object]:

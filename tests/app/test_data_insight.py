@@ -30,6 +30,7 @@ def _empty_app(tmp_path, monkeypatch):
 
     monkeypatch.setenv("INFLUENCE_DATA_DIR", str(tmp_path / "empty"))
     monkeypatch.setenv("INFLUENCE_STORE", "embedded")
+    monkeypatch.setenv("INFLUENCE_UPLOAD_DIRS", str(tmp_path))  # server paths only under it
     monkeypatch.delenv("NEO4J_URI", raising=False)
     monkeypatch.chdir(tmp_path)
     at = AppTest.from_file(str(Path(__file__).resolve().parents[2] / "app.py"), default_timeout=120)
@@ -64,7 +65,7 @@ def test_niche_report_and_missing_path(tmp_path, monkeypatch, tiny, switch):
     at.radio(key="data_src").set_value("Path on the server")
     at.text_input(key="data_path").input(str(tmp_path / "nowhere"))
     at.button(key="data_load").click().run()
-    assert any("Not found on the server" in e.value for e in at.error)
+    assert any("not found on the server" in e.value for e in at.error)
     at.text_input(key="data_path").input(str(tiny))
     at.text_input(key="data_topics").input("#latteart")
     at.button(key="data_load").click().run()

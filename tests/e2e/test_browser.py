@@ -240,6 +240,34 @@ def test_cypher(page):
     shoot(page, "cypher")
 
 
+def _outward_addresses() -> set[str]:
+    """This machine's non-loopback IPv4 addresses (no packet is sent)."""
+    found = set()
+    try:
+        found |= {ai[4][0] for ai in socket.getaddrinfo(socket.gethostname(), None, socket.AF_INET)}
+    except OSError:
+        pass
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+        try:
+            s.connect(("10.255.255.255", 1))
+            found.add(s.getsockname()[0])
+        except OSError:
+            pass
+    return {a for a in found if not a.startswith("127.")}
+
+
+@pytest.mark.catalogue(7)
+def test_the_app_listens_on_this_machine_only(server):
+    """Issue #12, item 7: `influence app` binds 127.0.0.1; from another address it is not there."""
+    port = int(server.rsplit(":", 1)[1])
+    addresses = _outward_addresses()
+    if not addresses:
+        pytest.skip("this machine has no non-loopback address to try")
+    for address in addresses:
+        with pytest.raises(OSError):
+            socket.create_connection((address, port), timeout=3).close()
+
+
 def test_two_sessions_at_once(page, server):
     """A second browser session works while the first is open (the store is shared, read concurrently)."""
     other = page.context.browser.new_context(viewport={"width": WIDTH, "height": 1000})
