@@ -62,3 +62,46 @@ if frame.empty:
     st.info("This data has no timestamped relays (e.g. a follow graph only).")
 else:
     st.altair_chart(charts.timeline_chart(frame))
+
+# -- does the shortlist work? --------------------------------------------------------------------
+st.subheader("Does the shortlist work? (backtest)")
+st.caption(
+    "Pick on the relays before a cut, then count who really relayed the picks after it. Every method of the "
+    "product next to the simple ways a team could pick (top by relays, by followers, …), the oracle that knows "
+    "the future as the ceiling; bars show ± one standard error (paired bootstrap over cascades)."
+)
+with st.form("in_bt_form"):
+    b = st.columns([2, 2, 1])
+    fraction = b[0].slider("Cut at this share of the relays", 0.1, 0.9, 0.5, 0.1, key="in_bt_fraction")
+    sizes = b[1].multiselect("Shortlist sizes", [25, 50, 100, 200, 300, 500], [50, 100, 300], key="in_bt_sizes")
+    resamples = b[2].number_input("Resamples", 0, 1000, 100, step=50, key="in_bt_boot")
+    run_bt = st.form_submit_button("Run the backtest", icon=":material/query_stats:", key="in_bt_run")
+if run_bt:
+    from graph.errors import InfluenceError
+    from graph.jobs.backtest import backtest
+
+    bar = st.progress(0.0, text="backtest…")
+    try:
+        result = backtest(c.store(), fraction=fraction, top=sizes or [50], bootstrap=int(resamples),
+                          progress=lambda d, t, label: bar.progress(d / max(t, 1), text=f"picking: {label}"))  # fmt: skip
+        st.session_state["in_bt"] = (V, result)
+        bar.empty()
+    except InfluenceError as err:
+        bar.empty()
+        st.error(f"Cannot backtest this graph: {err}")
+if (saved_bt := st.session_state.get("in_bt")) and saved_bt[0] == V:
+    from graph.shortlist.baselines import BASELINES
+    from graph.views.backtest import comparison_frame, verdict
+
+    result = saved_bt[1]
+    i = result.info
+    st.caption(f"Cut at {str(i['T'])[:16]}: {i['n_past']:,} relays before, {i['n_future']:,} after, "
+               f"in {i['n_units']:,} cascades.")  # fmt: skip
+    st.altair_chart(charts.backtest_chart(charts.backtest_frame(result.table)))
+    for k in sorted(result.table["k"].unique()):
+        st.markdown(f"**k = {k}**: the default {verdict(result.table, k, list(BASELINES))}.")
+        st.dataframe(comparison_frame(result.table, k).drop(columns=["method"]), hide_index=True,
+                     column_config={"name": "method", "reached": "future relayers", "vs_ours": "vs default",
+                                    "se": "± (se)", "ratio": "÷ default"})  # fmt: skip
+    for note in result.notes:
+        st.caption(note)

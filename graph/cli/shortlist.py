@@ -31,11 +31,13 @@ _SHOWN = ("rank", "handle", "owner", "stage", "last_contact", "locked", "sl_gain
 @click.option("--out", type=click.Path(), default=None,
               help="Also export the saved list: .csv, .xlsx (a sheet per owner), .graphml or .gexf.")
 @click.option("--all-columns", is_flag=True, help="CSV: add every raw metric (XLSX has them on a sheet).")
+@click.option("--check/--no-check", default=True, show_default=True,
+              help="After building, backtest the method on the graph's own history against the simple baselines.")
 @store_options
 @click.pass_obj
 @friendly_errors
 def shortlist(obj: Ctx, top, method, team, capacity, max_per_community, min_relevance, exclude,  # noqa: ANN001
-              include, keep_declined, seed, show, stale, out, all_columns) -> None:  # fmt: skip
+              include, keep_declined, seed, show, stale, out, all_columns, check) -> None:  # fmt: skip
     """Build the team's shortlist and save it in the graph (the app shows the same list).
 
     Locked people are always kept, removed and declined people left out, owners kept
@@ -79,9 +81,32 @@ def shortlist(obj: Ctx, top, method, team, capacity, max_per_community, min_rele
         _print(table.head(10), False)
         if len(table) > 10:
             click.echo(f"… and {len(table) - 10:,} more (influence shortlist --show)")
+        if check and len(table):
+            _check(store, request.method, len(table))
     if out:
         click.echo(f"wrote {len(saved_shortlist(store)):,} people to {export_shortlist(store, out, all_columns=all_columns)}")
     footer(time.perf_counter() - t0)
+
+
+def _check(store, method: str, k: int) -> None:  # noqa: ANN001
+    """Backtest this list's method at this size on the graph's own history (honestly:
+    against the strongest simple baseline, never against all-tied scores)."""
+    from graph.jobs.backtest import shortlist_check
+    from graph.shortlist.baselines import BASELINES
+    from graph.views.backtest import verdict
+
+    bar, progress = step_bar("checking", "methods")
+    result = shortlist_check(store, method, k, progress=progress)
+    bar.close()
+    if result is None:
+        say("note: no timed relays in this graph, so the picks cannot be checked against what happened next "
+            "(a follows-only graph); influence backtest needs relays with times")  # fmt: skip
+        return
+    i = result.info
+    click.echo(f"backtest on this graph's own history (picked on relays before {str(i['T'])[:10]}, counted who "
+               f"relayed the picks after): {method} at k = {k} {verdict(result.table, k, list(BASELINES), method)}")
+    for note in result.notes:
+        say(f"note: {note}")
 
 
 def _check_out(out: str | None) -> None:

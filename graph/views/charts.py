@@ -22,6 +22,8 @@ __all__ = [
     "timeline_chart",
     "scatter_frame",
     "scatter_chart",
+    "backtest_frame",
+    "backtest_chart",
 ]
 
 
@@ -220,4 +222,39 @@ def scatter_chart(frame: pd.DataFrame, x: str, y: str) -> alt.Chart:
             tooltip=["handle:N", f"{x}:Q", f"{y}:Q"],
         )
         .properties(height=320)
+    )
+
+
+def backtest_frame(table: pd.DataFrame) -> pd.DataFrame:
+    """Future reach per method and k, with a ±1 standard-error band around each bar:
+    ``method, k, reached, low, high`` (the oracle and random kept: ceiling and floor).
+
+    >>> t = pd.DataFrame({"method": ["set"], "k": [50], "audience": [10.0], "se_audience": [2.0]})
+    >>> backtest_frame(t)[["reached", "low", "high"]].values.tolist()
+    [[10.0, 8.0, 12.0]]
+    """
+    from graph.views.backtest import METHOD_NAMES
+
+    se = table["se_audience"].fillna(0.0) if "se_audience" in table else 0.0
+    return pd.DataFrame({
+        "method": [METHOD_NAMES.get(m, m).split(" (")[0].split(": ")[-1] for m in table["method"]],
+        "key": table["method"].to_numpy(),
+        "k": table["k"].astype(int).to_numpy(),
+        "reached": table["audience"].to_numpy(dtype=float),
+        "low": (table["audience"] - se).to_numpy(dtype=float),
+        "high": (table["audience"] + se).to_numpy(dtype=float),
+    })  # fmt: skip
+
+
+def backtest_chart(frame: pd.DataFrame) -> alt.Chart:
+    """Bars of future reach per method, one panel per shortlist size; ours highlighted."""
+    base = alt.Chart(frame).encode(y=alt.Y("method:N", sort="-x", title=None))
+    bars = base.mark_bar().encode(
+        x=alt.X("reached:Q", title="distinct people who relayed the picks later"),
+        color=alt.condition(alt.datum.key == "set", alt.value("#4e79a7"), alt.value("#bab0ac")),
+        tooltip=["method:N", "k:O", alt.Tooltip("reached:Q", format=",.0f")],
+    )
+    err = base.mark_errorbar().encode(x="low:Q", x2="high:Q")
+    return (bars + err).properties(height=220, width=260).facet(
+        column=alt.Column("k:O", title="shortlist size k")
     )

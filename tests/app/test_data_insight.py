@@ -85,3 +85,18 @@ def test_insight_charts(app, switch):
     at.toggle(key="in_top10").set_value(True).run()
     assert not at.exception
     assert any("Spearman rank correlation over 300 people" in c.value for c in at.caption)
+
+
+def test_insight_backtest_panel(app, switch):
+    at = switch(app, "insight")
+    at.multiselect(key="in_bt_sizes").set_value([50])
+    at.number_input(key="in_bt_boot").set_value(20)
+    at.button(key="in_bt_run").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert not at.error
+    said = " ".join(m.value for m in at.markdown)
+    assert "k = 50" in said and "future relayers" in said and "best simple way" in said
+    table = next(f.value for f in at.dataframe if "reached" in f.value.columns)
+    names = " ".join(table["name"])
+    assert len(table) >= 8 and "Set (default)" in names and "Oracle" in names and "relays received" in names
+    assert len(at.get("vega_lite_chart")) >= 6  # the five charts and the backtest's
