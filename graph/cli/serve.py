@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import socket
 import subprocess
 import sys
 
@@ -25,6 +26,7 @@ def app(obj: Ctx, port: int, headless: bool) -> None:
       influence app --port 8501
     """
     settings = obj.settings
+    check_port(settings.app_address, port)
     say(f"store: {settings.describe()}")
     env = dict(os.environ)
     env["INFLUENCE_DATA_DIR"] = str(settings.data_dir)
@@ -34,6 +36,7 @@ def app(obj: Ctx, port: int, headless: bool) -> None:
         sys.executable, "-m", "streamlit", "run", str(APP), "--server.port", str(port),
         "--server.address", settings.app_address,
         "--server.headless", str(headless).lower(), "--browser.gatherUsageStats", "false",
+        "--client.toolbarMode", "viewer",  # no "Deploy" button or developer menu for the team
     ]  # fmt: skip
     say(f"app: http://{settings.app_address}:{port}")
     sys.exit(subprocess.call(cmd, env=env))
@@ -55,6 +58,7 @@ def demo(ctx: click.Context, port: int) -> None:
     from graph.cli.ranking import rank
 
     obj: Ctx = ctx.obj
+    check_port(obj.settings.app_address, port)  # before loading and ranking, not after
     store = obj.store()
     if store.is_empty():
         say(f"loading {SAMPLE_DATA} …")
@@ -63,3 +67,32 @@ def demo(ctx: click.Context, port: int) -> None:
         ctx.invoke(rank, betweenness_k=None, topics=None, seed=0)
     obj.close()
     ctx.invoke(app, port=port, headless=True)
+
+
+def port_busy(address: str, port: int) -> bool:
+    """True when something already listens on ``address:port`` (bind test, like the server's).
+
+    >>> with socket.socket() as s:
+    ...     s.bind(("127.0.0.1", 0)); s.listen()
+    ...     port_busy("127.0.0.1", s.getsockname()[1])
+    True
+    """
+    family = socket.AF_INET6 if ":" in address else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as s:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # a port in TIME_WAIT is free
+        try:
+            s.bind((address, port))
+        except OSError:
+            return True
+    return False
+
+
+def check_port(address: str, port: int) -> None:
+    """Stop with one line, before printing any URL, when the port is taken."""
+    if not port_busy(address, port):
+        return
+    from graph.errors import UsageError
+
+    free = next((p for p in range(port + 1, port + 50) if not port_busy(address, p)), None)
+    hint = f"; use --port {free}" if free else "; use --port"
+    raise UsageError(f"port {port} on {address} is busy (is the app already running?){hint}")
