@@ -278,3 +278,11 @@ def test_make_installs_without_setuptools_warnings():
     assert "PIP     := PYTHONWARNINGS=ignore::UserWarning" in text
     installs = [line for line in text.splitlines() if "install" in line and "pip" in line.lower()]
     assert installs and all("$(PIP)" in line or line.startswith("PIP") for line in installs), installs
+
+
+def test_cypher_errors_in_plain_words(ranked):
+    p = run("cypher", "MATCH ()-[r]->() RETURN type(r) LIMIT 1", data_dir=ranked, check=False)
+    assert p.returncode == 1 and "error: LadybugDB can't read Neo4j's syntax here." in p.stderr
+    assert "hint: The relationship type in LadybugDB is `label(r)`" in p.stderr and "Catalog exception" not in p.stderr
+    ok = run("cypher", "MATCH (n:Person) RETURN labels(n)[0] AS l LIMIT 1", data_dir=ranked)
+    assert "note: `labels(n)` is a string in LadybugDB" in ok.stderr
