@@ -77,9 +77,10 @@ def test_set_method_shows_reach_gains(app, switch):
 
 def test_added_person_is_kept_and_capacity_error(app, switch, data_dir):
     app.text_input(key="ex_search").input("a").run()
-    options = app.selectbox(key="ex_person_a").options  # labels: "@handle"
-    low = "x:" + options[-1].removeprefix("@")
-    app.selectbox(key="ex_person_a").select(low).run()
+    low = app.selectbox(key="ex_person").options[-1]  # labels: "@handle — Name"; the last match scores lowest
+    low = "x:" + low.split(" — ")[0].removeprefix("@")
+    app.selectbox(key="ex_person").select(low).run()
+    assert app.session_state["selected"] == low
     app.button(key="ex_add").click().run()
     assert not app.exception
     at = build(switch(app, "shortlist"), top=10, team="ana", capacity=10)
