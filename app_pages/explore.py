@@ -242,7 +242,7 @@ with p2:
     st.markdown("**Scores** (percentile among everyone)")
     scores = panel.score_rows(row, no_data=no_data(V))
     st.dataframe(
-        scores, hide_index=True, height=38 + 35 * len(scores),
+        scores, hide_index=True, height=38 + 35 * len(scores), placeholder="",
         column_config={
             "metric": st.column_config.TextColumn("metric", width=130),
             "value": st.column_config.NumberColumn("value", format="%.4g", width=80),

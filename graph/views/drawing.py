@@ -109,14 +109,17 @@ def _num(x: object) -> float:
     return v
 
 
-def _title(row: Mapping[str, object], size_by: str, color_by: str) -> str:
+def _title(row: Mapping[str, object], size_by: str, color_by: str, names: Mapping[int, str] | None = None) -> str:
     lines = [f"@{row.get('handle', row['pid'])}"]
     if isinstance(row.get("name"), str) and row["name"]:
         lines.append(str(row["name"]))
-    for key in dict.fromkeys(["score", size_by, color_by, "community"]):
+    for key in dict.fromkeys(["score", size_by, color_by]):
         v = _num(row.get(key))
-        if not np.isnan(v):
+        if not np.isnan(v) and key != "community":
             lines.append(f"{key}: {v:,.4g}")
+    c = _num(row.get("community"))
+    if not np.isnan(c):
+        lines.append(f"community: {(names or {}).get(int(c), int(c))}")
     return "\n".join(lines)
 
 
@@ -191,7 +194,7 @@ def network_html(
         handle = str(row.get("handle") or pid)
         node = {
             "id": pid, "label": handle if labelled[i] else " ", "handle": handle,
-            "title": _title(row, size_by, color_by),
+            "title": _title(row, size_by, color_by, community_names),
             "x": float(xy[i, 0]), "y": float(xy[i, 1]), "size": round((3 + 12 * float(size[i]) ** 2) * k, 2),
             "color": {"background": colors[i], "border": "#444444"}, "borderWidth": 1,
             "shape": "diamond" if pid in br else "dot", "font": font,

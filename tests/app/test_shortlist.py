@@ -147,3 +147,21 @@ def test_restore_and_stale_view(app, switch, data_dir):
     at.multiselect(key="sl_restore").select(victim).run()
     at.button(key="sl_restore_go").click().run()
     assert victim in picks_table(at).index
+
+
+def test_the_list_fits_a_laptop_and_shows_no_none(app, switch):
+    """Every header fits its column, the controls up to Remove fit the table at 1400 px,
+    and empty cells are blank (the browser test measures the same on the page)."""
+    import json
+
+    from graph.views.columns import LIST_COLUMNS, TABLE_WIDTH_AT_1400, header_fits, right_edge
+
+    at = build(switch(app, "shortlist"), top=20)
+    grid = next(f for f in at.dataframe if "remove" in f.value.columns)
+    config = json.loads(grid.proto.columns)
+    assert list(picks_table(at).columns) == list(LIST_COLUMNS)
+    for key, col in LIST_COLUMNS.items():
+        assert config[key]["label"] == col.header and config[key]["width"] == col.width, key
+        assert header_fits(col), f"{col.header!r} is cut at {col.width}px"
+    assert right_edge(LIST_COLUMNS, "remove") <= TABLE_WIDTH_AT_1400
+    assert grid.proto.placeholder == ""  # empty cells are blank, not "None"
