@@ -56,7 +56,7 @@ def test_load_by_path_then_rank(tmp_path, monkeypatch, tiny, switch):
     assert not at.exception and not at.error, [e.value for e in at.error]
     assert any(s.value.startswith("Ranked 4 people") for s in at.success)
     at = switch(at, "explore")
-    assert at.get("iframe"), "network drawn after ranking"
+    assert at.get("component_instance"), "network drawn after ranking"
 
 
 def test_niche_report_and_missing_path(tmp_path, monkeypatch, tiny, switch):
