@@ -84,3 +84,40 @@ def test_insight_charts(app, switch):
     at.toggle(key="in_top10").set_value(True).run()
     assert not at.exception
     assert any("Spearman rank correlation over 300 people" in c.value for c in at.caption)
+
+
+def _ranked_app(tmp_path, monkeypatch, files: dict[str, str]):
+    """The app on a small graph of ``files``, loaded and ranked."""
+    from graph.jobs import load_files, rank
+    from graph.stores.embedded import EmbeddedStore
+
+    folder = tmp_path / "files"
+    folder.mkdir()
+    for name, text in files.items():
+        (folder / name).write_text(text)
+    with EmbeddedStore(tmp_path / "empty") as store:
+        load_files(store, [folder], format="csv")
+        rank(store)
+    return _empty_app(tmp_path, monkeypatch)
+
+
+def test_follows_only_data_says_no_relay_data(tmp_path, monkeypatch, switch):
+    """A follows-only crawl (like SNAP ego-Twitter): relay metrics are 'no relay data', not a 50th percentile."""
+    at = _ranked_app(tmp_path, monkeypatch, {k: TINY[k] for k in ("people.csv", "follows.csv")})
+    assert not at.exception, [e.value for e in at.exception]
+    scores = next(f.value for f in at.dataframe if "percentile" in f.value.columns)
+    relay = scores[scores["metric"].isin(["relays_received", "relay_pagerank"])]
+    assert len(relay) == 2 and (relay["note"] == "no relay data").all() and relay["percentile"].isna().all()
+    assert scores.loc[scores["metric"] == "followers", "percentile"].notna().all()
+    assert "Nobody relays" not in " ".join(c.value for c in at.caption)
+    assert any(c.value == "No relay data in this graph." for c in at.caption)
+    assert not any("relayed" in m.value for m in at.markdown if m.value.startswith("**Why they matter:**"))
+    at = switch(at, "insight")
+    assert not at.toggle(key="in_top10").disabled
+
+
+def test_insight_top10_needs_follow_data(tmp_path, monkeypatch, switch):
+    files = {"people.csv": TINY["people.csv"], "posts.csv": TINY["posts.csv"], "relays.csv": TINY["relays.csv"]}
+    at = switch(_ranked_app(tmp_path, monkeypatch, files), "insight")
+    toggle = at.toggle(key="in_top10")
+    assert toggle.disabled and toggle.help == "No follow data in this graph"
