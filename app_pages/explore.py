@@ -241,6 +241,8 @@ with p1:
 with p2:
     st.markdown("**Scores** (percentile among everyone)")
     scores = panel.score_rows(row, no_data=no_data(V))
+    if (scores["note"] == "").all():
+        scores = scores.drop(columns="note")
     st.dataframe(
         scores, hide_index=True, height=38 + 35 * len(scores), placeholder="",
         column_config={

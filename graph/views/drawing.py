@@ -330,6 +330,7 @@ _SELECT_JS = """
                     borderWidth: STYLE.width, label: n.handle, font: font});
     });
     if (updates.length) nodes.update(updates);
+    network.selectNodes(pids, false);  // vis draws selected nodes last: the ring stays on top
     window.influenceSelected = pids;
   };
   network.on("click", function (params) {

@@ -104,6 +104,10 @@ def test_edits_persist_for_everyone_and_in_exports(app, switch, data_dir, tmp_pa
     assert any("Saved" in i.value and "removed 1" in i.value for i in at.info)
     after = picks_table(at)
     assert after.loc[first, "owner"] == "dan" and second not in after.index and bool(after.loc[third, "locked"])
+    assert after.index.tolist() == [p for p in table.index if p != second]  # taken off, nothing rebuilt
+    team = next(f.value for f in at.dataframe if "Owner" in f.value.columns and "People" in f.value.columns)
+    assert {"Largest community", "Average score"} <= set(team.columns)  # plain words, not largest_community
+    assert not [c for c in team.columns if "_" in c]
     # another process (the CLI) reads the same list and exports it with the edits
     out = tmp_path / "list.csv"
     shown = cli(data_dir, "shortlist", "--show", "--out", str(out)).stdout
@@ -165,3 +169,9 @@ def test_the_list_fits_a_laptop_and_shows_no_none(app, switch):
         assert header_fits(col), f"{col.header!r} is cut at {col.width}px"
     assert right_edge(LIST_COLUMNS, "remove") <= TABLE_WIDTH_AT_1400
     assert grid.proto.placeholder == ""  # empty cells are blank, not "None"
+
+
+def test_methods_are_named_in_plain_words(app, switch):
+    at = switch(app, "shortlist")
+    words = " ".join(at.radio(key="sl_method").options)
+    assert "RIS" not in words and "CELF" not in words and "each pick adds the most people" in words
