@@ -240,17 +240,15 @@ with p1:
     )
 with p2:
     st.markdown("**Scores** (percentile among everyone)")
-    scores = panel.score_rows(row, no_data=no_data(V))
-    if (scores["note"] == "").all():
-        scores = scores.drop(columns="note")
+    scores = panel.score_table(panel.score_rows(row, no_data=no_data(V)))
     st.dataframe(
         scores, hide_index=True, height=38 + 35 * len(scores), placeholder="",
         column_config={
-            "metric": st.column_config.TextColumn("metric", width=130),
-            "value": st.column_config.NumberColumn("value", format="%.4g", width=80),
+            "metric": st.column_config.TextColumn("metric", width=125),
+            "value": st.column_config.TextColumn("value", width=100,
+                                                 help="'no relay data': this graph has none to rank people by"),
             "percentile": st.column_config.ProgressColumn("percentile", min_value=0, max_value=100, format="%.0f",
-                                                          width=110),
-            "note": st.column_config.TextColumn("", width=110),
+                                                          width=100),
         },
     )  # fmt: skip
 with p3:

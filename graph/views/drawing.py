@@ -123,13 +123,31 @@ def _title(row: Mapping[str, object], size_by: str, color_by: str, names: Mappin
     return "\n".join(lines)
 
 
-def _labelled(size: np.ndarray) -> np.ndarray:
-    """The biggest nodes get a label: a tenth of them, at least 15 and at most 40 (beyond
-    that labels cover each other); everyone keeps a hover title."""
+def _labelled(size: np.ndarray, xy: np.ndarray, texts: list[str], font: float, radius: np.ndarray) -> np.ndarray:
+    """Which nodes carry a label: the biggest first, skipping any whose label would cover
+    one already placed (labels sit under their node, about 0.6 ``font`` per character),
+    at most 40 and at least the 15 biggest's worth of tries; everyone keeps a hover title.
+
+    >>> xy = np.array([[0.0, 0.0], [1.0, 0.0], [0.0, 500.0]])
+    >>> _labelled(np.array([3.0, 2.0, 1.0]), xy, ["aaaa", "bbbb", "cccc"], 20.0, np.zeros(3)).tolist()
+    [True, False, True]
+    """
+    out = np.zeros(len(size), bool)
     if not len(size):
-        return np.zeros(0, bool)
-    k = min(len(size), max(15, min(40, len(size) // 8)))
-    return size >= np.sort(size)[::-1][k - 1]
+        return out
+    want = min(len(size), max(15, min(40, len(size) // 8)))
+    boxes: list[tuple[float, float, float, float]] = []
+    for i in np.argsort(-size, kind="stable"):
+        half = 0.3 * font * max(len(texts[i]), 1)
+        top = xy[i, 1] + radius[i]
+        box = (xy[i, 0] - half, xy[i, 0] + half, top, top + 1.2 * font)
+        if any(b[0] < box[1] and box[0] < b[1] and b[2] < box[3] and box[2] < b[3] for b in boxes):
+            continue
+        boxes.append(box)
+        out[i] = True
+        if len(boxes) == want:
+            break
+    return out
 
 
 def network_html(
@@ -184,18 +202,20 @@ def network_html(
     else:
         colors = [community_color(c) for c in people.get("community", pd.Series([None] * len(people)))]
     br = set(brokers)
-    labelled = _labelled(size)
     font = {"size": round(LABEL_PX * k, 1), "strokeWidth": round(4 * k, 1), "strokeColor": "#ffffff"}
+    handles = [str(h) if isinstance(h, str) and h else p for h, p in zip(people.get("handle", pids), pids, strict=True)]
+    radius = (3 + 12 * size**2) * k
+    labelled = _labelled(size, xy, handles, font["size"], radius)
     net = _network(
         height=f"{height}px", width="100%", directed=True, cdn_resources="in_line", bgcolor="#ffffff"
     )
     for i, row in enumerate(people.to_dict("records")):
         pid = pids[i]
-        handle = str(row.get("handle") or pid)
+        handle = handles[i]
         node = {
             "id": pid, "label": handle if labelled[i] else " ", "handle": handle,
             "title": _title(row, size_by, color_by, community_names),
-            "x": float(xy[i, 0]), "y": float(xy[i, 1]), "size": round((3 + 12 * float(size[i]) ** 2) * k, 2),
+            "x": float(xy[i, 0]), "y": float(xy[i, 1]), "size": round(float(radius[i]), 2),
             "color": {"background": colors[i], "border": "#444444"}, "borderWidth": 1,
             "shape": "diamond" if pid in br else "dot", "font": font,
         }  # fmt: skip
@@ -342,6 +362,17 @@ _SELECT_JS = """
   var frame = document.getElementById("mynetwork");
   network.on("hoverNode", function () { frame.style.cursor = "pointer"; });
   network.on("blurNode", function () { frame.style.cursor = "default"; });
+  // the legend covers the top-left corner: slide the drawing right into the free width
+  network.once("afterDrawing", function () {
+    var legend = document.getElementById("legend"), pos = network.getPositions();
+    var xs = Object.keys(pos).map(function (p) { return pos[p].x; });
+    if (!legend || !legend.open || !xs.length) { return; }
+    var room = legend.getBoundingClientRect().right + 12;
+    var left = network.canvasToDOM({x: Math.min.apply(null, xs), y: 0}).x;
+    var right = network.canvasToDOM({x: Math.max.apply(null, xs), y: 0}).x;
+    var shift = Math.min(room - left, frame.clientWidth - 40 - right);
+    if (shift > 0) { network.moveTo({position: network.getViewPosition(), offset: {x: shift, y: 0}}); }
+  });
   influenceSelect(__INITIAL__);
 })();
 """

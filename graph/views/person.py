@@ -20,6 +20,7 @@ __all__ = [
     "person_label",
     "metrics_without_data",
     "score_rows",
+    "score_table",
     "person_flags",
     "why_they_matter",
 ]
@@ -29,7 +30,7 @@ NO_DATA: dict[str, str] = {
     "relays_received": "no relay data",
     "relay_pagerank": "no relay data",
     "mentions_received": "no mention data",
-    "relevance": "no topics given when ranking",
+    "relevance": "no topic data",
 }
 
 
@@ -88,6 +89,22 @@ def score_rows(
         rows.append({"metric": m, "value": float(v), "percentile": pct, "note": ""})  # type: ignore[arg-type]
     out = pd.DataFrame(rows, columns=["metric", "value", "percentile", "note"])
     return out.astype({"value": float, "percentile": float})
+
+
+def score_table(rows: pd.DataFrame) -> pd.DataFrame:
+    """:func:`score_rows` for a narrow panel: ``metric, value, percentile`` where the value
+    is text (thousands separated, four significant digits) or the note when there is no data.
+
+    >>> r = pd.DataFrame({"metric": ["followers", "relays_received"], "value": [3216.0, None],
+    ...                   "percentile": [100.0, None], "note": ["", "no relay data"]})
+    >>> score_table(r).values.tolist()
+    [['followers', '3,216', 100.0], ['relays_received', 'no relay data', nan]]
+    """
+    text = [
+        note if note else (f"{v:,.0f}" if float(v).is_integer() and abs(v) >= 1 else f"{v:,.4g}")
+        for v, note in zip(rows["value"], rows["note"], strict=True)
+    ]
+    return pd.DataFrame({"metric": rows["metric"], "value": text, "percentile": rows["percentile"]})
 
 
 def person_flags(

@@ -107,7 +107,7 @@ def test_follows_only_data_says_no_relay_data(tmp_path, monkeypatch, switch):
     assert not at.exception, [e.value for e in at.exception]
     scores = next(f.value for f in at.dataframe if "percentile" in f.value.columns)
     relay = scores[scores["metric"].isin(["relays_received", "relay_pagerank"])]
-    assert len(relay) == 2 and (relay["note"] == "no relay data").all() and relay["percentile"].isna().all()
+    assert len(relay) == 2 and (relay["value"] == "no relay data").all() and relay["percentile"].isna().all()
     assert scores.loc[scores["metric"] == "followers", "percentile"].notna().all()
     assert "Nobody relays" not in " ".join(c.value for c in at.caption)
     assert any(c.value == "No relay data in this graph." for c in at.caption)
