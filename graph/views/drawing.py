@@ -188,6 +188,7 @@ def network_html(
     """
     people = people.drop_duplicates("pid").reset_index(drop=True)
     pids = people["pid"].astype(str).tolist()
+    highlight = list(highlight)
     xy = layout(pids, edges, seed=seed) if positions is None else np.asarray(positions)
     # world units per screen pixel once vis.js fits the layout into the frame's height
     k = (2 * float(np.abs(xy).max()) + 80) / height if len(xy) else 1.0
@@ -202,10 +203,11 @@ def network_html(
     else:
         colors = [community_color(c) for c in people.get("community", pd.Series([None] * len(people)))]
     br = set(brokers)
-    font = {"size": round(LABEL_PX * k, 1), "strokeWidth": round(4 * k, 1), "strokeColor": "#ffffff"}
+    font_px = round(LABEL_PX * k, 1)
+    font = {"size": font_px, "strokeWidth": round(4 * k, 1), "strokeColor": "#ffffff"}
     handles = [str(h) if isinstance(h, str) and h else p for h, p in zip(people.get("handle", pids), pids, strict=True)]
     radius = (3 + 12 * size**2) * k
-    labelled = _labelled(size, xy, handles, font["size"], radius)
+    labelled = _labelled(size, xy, handles, font_px, radius)
     net = _network(
         height=f"{height}px", width="100%", directed=True, cdn_resources="in_line", bgcolor="#ffffff"
     )
@@ -232,7 +234,8 @@ def network_html(
         net.edges.append(edge)
     net.set_options(json.dumps(_OPTIONS))
     key = legend_html(legend_entries(people, edges, color_by=color_by, size_by=size_by, brokers=br,
-                                     names=community_names, clickable=clickable)) if legend else ""  # fmt: skip
+                                     names=community_names, clickable=clickable,
+                                     selected=bool(highlight))) if legend else ""  # fmt: skip
     script = _SELECT_JS.replace("__SELECTED__", json.dumps({**SELECTED, "font": font})).replace(
         "__INITIAL__", json.dumps([p for p in dict.fromkeys(highlight) if p in net.node_map])
     )
@@ -249,16 +252,20 @@ def legend_entries(
     brokers: Iterable[str] = (),
     names: Mapping[int, str] | None = None,
     clickable: bool = False,
+    selected: bool = False,
     top: int = 8,
 ) -> list[tuple[str, str, str]]:
     """What the drawing's marks mean, as ``(kind, style, text)`` rows: ``dot`` (a colour),
     ``ramp``, ``ring``, ``diamond``, ``edge`` (a colour, ``dash:`` first when dashed) and
-    ``note``. Communities: the ``top`` largest among those drawn, with their names.
+    ``note``. Communities: the ``top`` largest among those drawn, with their names; the
+    ring when people can be selected (``clickable``) or one is (``selected``).
 
     >>> p = pd.DataFrame({"pid": list("abc"), "community": [0, 0, 3], "score": [1, 2, 3]})
     >>> e = pd.DataFrame({"source": ["a"], "target": ["b"], "kind": ["relays"], "weight": [1.0]})
     >>> [t for _, _, t in legend_entries(p, e, names={0: "#latteart"})]
-    ['#latteart · 2 people', 'community 3 · 1 person', 'black ring: the selected person', 'relays (thicker: more)', 'size: score']
+    ['#latteart · 2 people', 'community 3 · 1 person', 'relays (thicker: more)', 'size: score']
+    >>> [t for _, _, t in legend_entries(p, e, clickable=True)][2:3]
+    ['black ring: the selected person']
     """
     rows: list[tuple[str, str, str]] = []
     if color_by == "community" and "community" in people:
@@ -273,7 +280,8 @@ def legend_entries(
             rows.append(("dot", UNKNOWN, "no community"))
     elif color_by in people:
         rows.append(("ramp", "", f"colour: {color_by} (low → high)"))
-    rows.append(("ring", SELECTED["border"], "black ring: the selected person"))
+    if clickable or selected:
+        rows.append(("ring", str(SELECTED["border"]), "black ring: the selected person"))
     if set(brokers) & set(people["pid"]):
         rows.append(("diamond", "#666666", "broker between communities"))
     kinds = set(edges["kind"]) if len(edges) else set()
@@ -281,7 +289,7 @@ def legend_entries(
     for kind in ("follows", "relays", "mentions", "replies"):
         if kind in kinds:
             style = EDGE_STYLE[kind]
-            rows.append(("edge", ("dash:" if style.get("dashes") else "") + style["color"], words[kind]))
+            rows.append(("edge", ("dash:" if style.get("dashes") else "") + str(style["color"]), words[kind]))
     rows.append(("note", "", f"size: {size_by}"))
     if clickable:
         rows.append(("note", "", "click a person to select them"))

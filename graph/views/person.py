@@ -75,7 +75,7 @@ def score_rows(
     >>> t[["metric", "percentile", "note"]].values.tolist()
     [['score', 90.0, ''], ['relays_received', nan, 'no relay data']]
     """
-    rows = []
+    rows: list[dict[str, object]] = []
     gone = set(no_data)
     for m in metrics:
         if m in gone:
@@ -84,8 +84,8 @@ def score_rows(
         v = person.get(m)
         if _blank(v):
             continue
-        pct = person.get(f"pct_{m}")
-        pct = None if _blank(pct) else float(pct)  # type: ignore[arg-type]
+        p = person.get(f"pct_{m}")
+        pct = None if _blank(p) else float(p)  # type: ignore[arg-type]
         rows.append({"metric": m, "value": float(v), "percentile": pct, "note": ""})  # type: ignore[arg-type]
     out = pd.DataFrame(rows, columns=["metric", "value", "percentile", "note"])
     return out.astype({"value": float, "percentile": float})
