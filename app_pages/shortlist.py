@@ -18,6 +18,7 @@ from graph.shortlist.request import METHODS, ShortlistRequest, parse_team
 from graph.shortlist.team import team_summary
 from graph.views import people as views
 from graph.views.columns import LIST_COLUMNS
+from graph.views.person import person_label
 
 V = c.versions()
 st.title("Shortlist")
@@ -69,8 +70,10 @@ for note in st.session_state.pop("sl_notes", []):
 # -- add a person -------------------------------------------------------------------------------
 a = st.columns([1.2, 2, 1])
 query = a[0].text_input("Add a person", key="sl_search", placeholder="handle or name")
-found = views.search_people(people, query)["pid"].tolist() if query else []
-pick = a[1].selectbox("Matches", found, format_func=lambda p: f"@{names.get(p, p)}", key=f"sl_match_{query}",
+matches = views.search_people(people, query) if query else people.head(0)
+found = matches["pid"].tolist()
+shown_as = dict(zip(found, map(person_label, matches["handle"], matches.get("name", matches["handle"])), strict=True))
+pick = a[1].selectbox("Matches", found, format_func=shown_as.get, key=f"sl_match_{query}",
                       placeholder="nobody matches" if query else "type to search")  # fmt: skip
 if a[2].button("Add (locked)", key="sl_add", disabled=not pick):
     with c.write_lock():

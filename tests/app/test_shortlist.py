@@ -175,3 +175,10 @@ def test_methods_are_named_in_plain_words(app, switch):
     at = switch(app, "shortlist")
     words = " ".join(at.radio(key="sl_method").options)
     assert "RIS" not in words and "CELF" not in words and "each pick adds the most people" in words
+
+
+def test_add_a_person_lists_names(app, switch):
+    at = switch(app, "shortlist")
+    at.text_input(key="sl_search").input("kofi").run()
+    options = at.selectbox(key="sl_match_kofi").options
+    assert options and all(o.startswith("@") and " — " in o for o in options)
