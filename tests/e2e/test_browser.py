@@ -286,9 +286,18 @@ def test_shortlist_build_and_csv(page):
     if not build.is_visible():  # folded away once a list exists (Explore added someone)
         page.get_by_text("Build or rebuild the list").click()
     t0 = time.perf_counter()
-    build.click()
     done = page.get_by_text(re.compile("Saved a shortlist of|Could not build"))
-    done.first.wait_for(timeout=240_000)  # functional, not a speed test
+    started = page.locator('[data-testid="stProgress"], [data-testid="stStatusWidget"]')
+    build.click()
+    try:
+        try:
+            started.or_(done).first.wait_for(timeout=20_000)
+        except Exception:  # the click landed while the page was still settling: once more
+            build.click()
+        done.first.wait_for(timeout=240_000)  # functional, not a speed test
+    except Exception:
+        shoot(page, "shortlist_failed")
+        raise
     settle(page)
     assert done.first.inner_text() == "Saved a shortlist of 300 people.", done.first.inner_text()
     print(f"shortlist (set method, 300 picks, team of 3) built in {time.perf_counter() - t0:.1f}s")
