@@ -4,7 +4,10 @@ The store is one per process (``st.cache_resource``): the embedded store
 allows a single read-write process, and this app is it. Tables computed from
 the store are cached across sessions and keyed by a *data version* that this
 process bumps after each write (load, rank, tracking), so a rerun never
-re-reads or recomputes anything. Writes from every session go through one
+re-reads or recomputes anything. A shared Neo4j is also written by others (the
+CLI, a teammate's app): its ``data_stamp`` (counts and the last write) is read at
+most every few seconds and is part of the version, so their changes show up
+without a restart. Writes from every session go through one
 process-wide lock (and the store's own write lock): they are serialised.
 """
 
@@ -153,13 +156,21 @@ def _state() -> dict:
     return {"graph": 0, "tracking": 0, "lock": threading.Lock()}
 
 
-def versions() -> tuple[str, int, int]:
-    """(store key, graph version, tracking version): the cache key of every table."""
-    s = _state()
-    return (_key(settings()), s["graph"], s["tracking"])
+@st.cache_data(ttl=5, show_spinner=False)
+def _external(key: str) -> tuple | None:
+    """What other processes changed: ``(structure, writes)`` or None (see ``Store.data_stamp``)."""
+    return store().data_stamp()
 
 
-def graph_version() -> tuple[str, int]:
+def versions() -> tuple:
+    """(store key, graph version, tracking version): the cache key of every table. Each
+    version is this process's counter and, on a shared store, what others changed."""
+    s, key = _state(), _key(settings())
+    structure, writes = _external(key) or (None, None)
+    return (key, (s["graph"], structure), (s["tracking"], writes))
+
+
+def graph_version() -> tuple:
     """The part of :func:`versions` that ranking and edges depend on."""
     return versions()[:2]
 
@@ -167,6 +178,7 @@ def graph_version() -> tuple[str, int]:
 def bump(what: str = "graph") -> None:
     """Mark the data changed (``graph``: load/rank; ``tracking``: owners, stages…)."""
     _state()[what] += 1
+    _external.clear()  # our own write changed the stamp too: read it now, not in a few seconds
 
 
 @contextmanager

@@ -8,6 +8,7 @@ import streamlit as st
 from app_pages import _common as c
 from graph.errors import QueryRefused, StoreError
 from graph.views import query_library as ql
+from graph.views.cypher_errors import dialect_hints, explain_error, missing_params, refusal_text
 from graph.views.cypher_results import csv_bytes, display_frame, result_graph
 from graph.views.drawing import network_html
 
@@ -16,7 +17,7 @@ store = c.store()
 dialect = ql.dialect_key(store.dialect)
 st.title("Cypher")
 st.caption(
-    f"Store: **{c.settings().describe()}** · dialect: **{store.dialect}** · read-only: the guard refuses "
+    f"Store: **{c.settings().describe()}** · dialect: **{store.dialect}** · read-only: the console refuses "
     f"writes · stops after {store.limits.cypher_timeout_s:g} s and {store.limits.max_rows:,} rows."
 )
 
@@ -55,22 +56,46 @@ p = st.columns([4, 1])
 p[0].text_area("Parameters (JSON)", key="cy_params", height=68, help='Values for $names, e.g. {"n": 10}.')
 p[1].button("Fill parameters", on_click=_fill_params, key="cy_fill", help="Add the $names the query uses.")
 
+def _failed(text: str, hint: str = "", raw: str = "") -> None:
+    st.session_state.pop("cy_result", None)
+    st.error(text)
+    if hint:
+        st.info(hint, icon=":material/lightbulb:")
+    if raw and raw != text:
+        with st.expander("What the database said"):
+            st.code(raw, language=None)
+
+
 if st.button("Run", type="primary", key="cy_run", icon=":material/play_arrow:"):
+    query = st.session_state["cy_query"]
     try:
         params = ql.parse_params(st.session_state["cy_params"])
-        st.session_state["cy_result"] = store.cypher(st.session_state["cy_query"], params)
-    except QueryRefused as exc:
-        st.session_state.pop("cy_result", None)
-        st.error(f"Refused: {exc}")
-    except (StoreError, ValueError) as exc:
-        st.session_state.pop("cy_result", None)
-        st.error(f"Query failed: {exc}")
+    except ValueError as exc:
+        _failed(f"The parameters could not be read ({str(exc).removeprefix('parameters: ')}).",
+                'Write them as a JSON object: {"n": 10, "handle": "ana"}.')
+    else:
+        if missing := missing_params(query, params):
+            _failed(f"The query uses {', '.join('$' + m for m in missing)} but Parameters gives "
+                    f"{'it' if len(missing) == 1 else 'them'} no value.",
+                    "Add the value to Parameters (JSON), or press Fill parameters.")  # fmt: skip
+        else:
+            try:
+                st.session_state["cy_result"] = store.cypher(query, params)
+                st.session_state["cy_hints"] = dialect_hints(query, dialect)
+            except QueryRefused as exc:
+                _failed(refusal_text(str(exc)), "Queries here only read the graph; loads, ranking and the "
+                        "shortlist change it through their pages.")  # fmt: skip
+            except StoreError as exc:
+                why = explain_error(str(exc), query, dialect=dialect, params=params)
+                _failed(why.text, why.hint, why.raw)
 
 if "cy_result" in st.session_state:
     result = st.session_state["cy_result"]
     df = result.frame
     capped = f" (stopped at the row cap of {result.max_rows:,})" if result.truncated else ""
     st.caption(f"{len(df):,} rows in {result.seconds * 1000:,.0f} ms{capped}")
+    for hint in st.session_state.get("cy_hints", []):
+        st.info(hint, icon=":material/lightbulb:")
     st.dataframe(display_frame(df), hide_index=True, height=min(38 + 35 * len(df), 420))
     st.download_button("Download CSV", csv_bytes(df), file_name="query.csv", mime="text/csv",
                        key="cy_csv", on_click="ignore", icon=":material/download:")  # fmt: skip

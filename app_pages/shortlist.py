@@ -17,6 +17,8 @@ from graph.shortlist.export import export_table, write_table
 from graph.shortlist.request import METHODS, ShortlistRequest, parse_team
 from graph.shortlist.team import team_summary
 from graph.views import people as views
+from graph.views.columns import LIST_COLUMNS
+from graph.views.person import person_label
 
 V = c.versions()
 st.title("Shortlist")
@@ -68,8 +70,10 @@ for note in st.session_state.pop("sl_notes", []):
 # -- add a person -------------------------------------------------------------------------------
 a = st.columns([1.2, 2, 1])
 query = a[0].text_input("Add a person", key="sl_search", placeholder="handle or name")
-found = views.search_people(people, query)["pid"].tolist() if query else []
-pick = a[1].selectbox("Matches", found, format_func=lambda p: f"@{names.get(p, p)}", key=f"sl_match_{query}",
+matches = views.search_people(people, query) if query else people.head(0)
+found = matches["pid"].tolist()
+shown_as = dict(zip(found, map(person_label, matches["handle"], matches.get("name", matches["handle"])), strict=True))
+pick = a[1].selectbox("Matches", found, format_func=shown_as.get, key=f"sl_match_{query}",
                       placeholder="nobody matches" if query else "type to search")  # fmt: skip
 if a[2].button("Add (locked)", key="sl_add", disabled=not pick):
     with c.write_lock():
@@ -110,21 +114,26 @@ with tab_list:
     table["why"] = saved["sl_reason"].fillna("").to_numpy()
     table.index = saved["pid"].to_numpy()
     editable = {"remove", "owner", "stage", "last_contact", "notes", "locked"}
+    col = LIST_COLUMNS
     edited = st.data_editor(
-        table, key=f"sl_editor_{st.session_state['editor_round']}", hide_index=True, height=460,
-        disabled=[col for col in table.columns if col not in editable],
+        table, key=f"sl_editor_{st.session_state['editor_round']}", hide_index=True, height=460, placeholder="",
+        disabled=[c_ for c_ in table.columns if c_ not in editable],
         column_config={
-            "rank": st.column_config.NumberColumn("#", width=40, pinned=True),
-            "handle": st.column_config.TextColumn("Handle", width=120, pinned=True),
-            "owner": st.column_config.TextColumn("Owner", width=70),
-            "stage": st.column_config.SelectboxColumn("Stage", options=list(STAGES), width=115),
-            "last_contact": st.column_config.DateColumn("Last contact", format="YYYY-MM-DD", width=100),
-            "notes": st.column_config.TextColumn("Notes", width=110),
-            "locked": st.column_config.CheckboxColumn("Locked", width=60),
-            "remove": st.column_config.CheckboxColumn("Remove", width=65),
-            "gain": st.column_config.NumberColumn("Reach gain", format="%.1f", width=80,
+            "rank": st.column_config.NumberColumn(col["rank"].header, width=col["rank"].width, pinned=True),
+            "handle": st.column_config.TextColumn(col["handle"].header, width=col["handle"].width, pinned=True),
+            "owner": st.column_config.TextColumn(col["owner"].header, width=col["owner"].width),
+            "stage": st.column_config.SelectboxColumn(col["stage"].header, options=list(STAGES),
+                                                      width=col["stage"].width),
+            "last_contact": st.column_config.DateColumn(col["last_contact"].header, format="YYYY-MM-DD",
+                                                        width=col["last_contact"].width),
+            "notes": st.column_config.TextColumn(col["notes"].header, width=col["notes"].width),
+            "locked": st.column_config.CheckboxColumn(col["locked"].header, width=col["locked"].width,
+                                                      help="Keep them on the list whatever a rebuild picks"),
+            "remove": st.column_config.CheckboxColumn(col["remove"].header, width=col["remove"].width,
+                                                      help="Take them off the list when you press Save"),
+            "gain": st.column_config.NumberColumn(col["gain"].header, format="%.1f", width=col["gain"].width,
                                                   help="People this pick reaches that the ones above miss"),
-            "why": st.column_config.TextColumn("Why them", width=330),
+            "why": st.column_config.TextColumn(col["why"].header, width=col["why"].width),
         },
     )  # fmt: skip
     if st.button("Save", type="primary", key="sl_save"):
@@ -150,12 +159,12 @@ with tab_stale:
     st.caption(f"{len(cold):,} people on the list not contacted in {int(days)} days, or never (declined left out).")
     view = cold[[c_ for c_ in ("rank", "handle", "owner", "stage", "last_contact", "days_since") if c_ in cold]]
     st.dataframe(view.rename(columns={"last_contact": "last contact", "days_since": "days since"}),
-                 hide_index=True, height=360)  # fmt: skip
+                 hide_index=True, height=360, placeholder="")  # fmt: skip
 
 with tab_team:
     owners = sorted({o for o in saved["owner"].dropna() if str(o).strip()}, key=str.lower) if "owner" in saved else []
     if owners:
-        st.dataframe(team_summary(saved, owners), hide_index=True)
+        st.dataframe(team_summary(saved, owners), hide_index=True, placeholder="")
     else:
         st.caption("Nobody owns anyone yet: give the team names when you build, or set owners in the list.")
     st.dataframe(tracking.stage_summary(saved), width="content")
@@ -193,4 +202,4 @@ with tab_export:
             file_name=f"shortlist.{ext}", mime="application/xml", key=f"sl_{ext}", on_click="ignore",
             icon=":material/download:",
         )  # fmt: skip
-    st.dataframe(export_table(saved).head(20), hide_index=True)
+    st.dataframe(export_table(saved).head(20), hide_index=True, placeholder="")

@@ -26,7 +26,7 @@ ROOT = Path(__file__).resolve().parent.parent
 NEO4J_LOCAL = ROOT / "scripts" / "neo4j-local"
 #: The shared real datasets: ``$INFLUENCE_DATASETS``, else ``../shared/datasets`` beside the checkout.
 DATASETS = Path(os.environ.get("INFLUENCE_DATASETS") or ROOT.parent / "shared" / "datasets")
-OUR_LABELS = {"Person", "Post", "InfluenceLoad", "InfluenceLock", "InfluenceLockKeeper"}
+OUR_LABELS = {"Person", "Post", "InfluenceLoad", "InfluenceLock", "InfluenceLockKeeper", "InfluenceStamp"}
 
 
 # -- the hardening catalogue (issue #12): tried / held per store ---------------------------

@@ -293,3 +293,67 @@ def test_item8_credentials_inside_neo4j_uri_are_never_printed(tmp_path, args):
     assert "s3cret" not in p.stdout + p.stderr and "Traceback" not in p.stderr
     if args != ["settings"]:
         assert p.returncode == 1 and p.stderr.strip().splitlines()[-1].startswith("error: ")
+
+
+# -- what a new user meets (#15) ------------------------------------------------------------
+def test_app_on_a_busy_port_says_so_before_any_url(tmp_path):
+    import socket
+
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        p = run("app", "--port", str(port), data_dir=tmp_path / "s", check=False)
+    assert p.returncode == 1, p.stderr
+    assert f"port {port} on 127.0.0.1 is busy" in p.stderr and "use --port" in p.stderr
+    assert "http://" not in p.stderr + p.stdout
+
+
+def test_app_hides_the_deploy_button():
+    from graph.cli import serve
+
+    source = Path(serve.__file__).read_text()
+    assert '"--client.toolbarMode", "viewer"' in source  # `influence app`, from any folder
+    assert 'toolbarMode = "viewer"' in (ROOT / ".streamlit" / "config.toml").read_text()  # `streamlit run app.py`
+
+
+def test_neo4j_without_a_uri_says_how_to_get_one(tmp_path):
+    p = run("info", "--store", "neo4j", data_dir=tmp_path / "s", check=False)
+    assert p.returncode == 1
+    assert "Neo4j at (no NEO4J_URI set)" in p.stderr and "Neo4j at  (" not in p.stderr
+    assert "scripts/neo4j-local start" in p.stderr
+
+
+def test_outputs_into_a_missing_folder_are_one_clear_line(ranked, tmp_path):
+    missing = tmp_path / "no" / "such"
+    for args in (("export", str(missing / "g.gexf")), ("shortlist", "--top", "5", "--out", str(missing / "s.csv")),
+                 ("rising", "--out", str(missing / "r.csv")), ("card", "@nobody", "--out", str(missing / "c.md"))):  # fmt: skip
+        p = run(*args, data_dir=ranked, check=False)
+        assert p.returncode == 1, args
+        last = p.stderr.strip().splitlines()[-1]
+        assert last.startswith("error: ") and f"the folder {missing} does not exist" in last, (args, last)
+        assert "Errno" not in p.stderr
+    assert not missing.exists()
+
+
+def test_cypher_prints_nodes_short(ranked):
+    out = run("cypher", "MATCH (p:Person)-[r:FOLLOWS]->(q:Person) RETURN p, r, q LIMIT 3", data_dir=ranked).stdout
+    lines = out.strip().splitlines()
+    assert len(lines) == 4 and "(:Person " in lines[1] and "[:FOLLOWS]" in lines[1]
+    assert "_ID" not in out and "_LABEL" not in out and max(map(len, lines)) < 120
+
+
+def test_make_installs_without_setuptools_warnings():
+    """`make demo`: every pip install runs with setuptools' UserWarnings silenced."""
+    text = (ROOT / "Makefile").read_text()
+    assert "PIP     := PYTHONWARNINGS=ignore::UserWarning" in text
+    installs = [line for line in text.splitlines() if "install" in line and "pip" in line.lower()]
+    assert installs and all("$(PIP)" in line or line.startswith("PIP") for line in installs), installs
+
+
+def test_cypher_errors_in_plain_words(ranked):
+    p = run("cypher", "MATCH ()-[r]->() RETURN type(r) LIMIT 1", data_dir=ranked, check=False)
+    assert p.returncode == 1 and "error: LadybugDB can't read Neo4j's syntax here." in p.stderr
+    assert "hint: The relationship type in LadybugDB is `label(r)`" in p.stderr and "Catalog exception" not in p.stderr
+    ok = run("cypher", "MATCH (n:Person) RETURN labels(n)[0] AS l LIMIT 1", data_dir=ranked)
+    assert "note: `labels(n)` is a string in LadybugDB" in ok.stderr

@@ -66,8 +66,7 @@ def friendly_errors(fn: F) -> F:
             say(f"error: {exc}")
             sys.exit(1)
         except _USER_OS_ERRORS as exc:
-            where = f": {exc.filename}" if exc.filename else ""
-            say(f"error: {exc.strerror or exc}{where}")
+            say(f"error: {os_error_line(exc)}")
             sys.exit(1)
         except (click.exceptions.Exit, click.ClickException, click.Abort, SystemExit, KeyboardInterrupt):
             raise
@@ -83,6 +82,34 @@ def friendly_errors(fn: F) -> F:
             sys.exit(70)
 
     return wrapper  # type: ignore[return-value]
+
+
+def os_error_line(exc: OSError) -> str:
+    """One line for an OS error about a path the user gave; a missing folder is named.
+
+    >>> os_error_line(FileNotFoundError(2, "No such file or directory", "/no/such/dir/x.csv"))
+    'the folder /no/such/dir does not exist (for /no/such/dir/x.csv)'
+    >>> os_error_line(PermissionError(13, "Permission denied", "/root/x"))
+    'Permission denied: /root/x'
+    """
+    name = exc.filename
+    if isinstance(exc, FileNotFoundError) and name and not Path(name).parent.exists():
+        return f"the folder {Path(name).parent} does not exist (for {name})"
+    return f"{exc.strerror or exc}" + (f": {name}" if name else "")
+
+
+def check_out(out: str | None, option: str = "--out") -> None:
+    """Fail before any work when the folder of an output file is missing.
+
+    >>> check_out("/no/such/dir/x.gexf", "OUT")
+    Traceback (most recent call last):
+    ...
+    graph.errors.UsageError: OUT /no/such/dir/x.gexf: the folder /no/such/dir does not exist
+    """
+    if out and not Path(out).parent.exists():
+        from graph.errors import UsageError
+
+        raise UsageError(f"{option} {out}: the folder {Path(out).parent} does not exist")
 
 
 class Ctx:

@@ -9,6 +9,7 @@ import click
 
 from graph.cli.base import (
     Ctx,
+    check_out,
     counts_line,
     footer,
     friendly_errors,
@@ -115,7 +116,8 @@ def export(obj: Ctx, out, shortlist_csv) -> None:  # noqa: ANN001
     from graph.jobs import export_graph, scored_people
     from graph.shortlist.handles import read_handles
 
-    store = obj.store()
+    check_out(out, "OUT")
+    store = obj.store(create=False)
     pids = None
     if shortlist_csv:
         pids, unknown = read_handles(shortlist_csv, scored_people(store))[:2]

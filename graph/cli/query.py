@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+
 import click
 
 from graph.cli.base import Ctx, friendly_errors, main, say, store_options
@@ -24,12 +26,24 @@ def cypher(obj: Ctx, query, param, as_csv, allow_write, timeout, max_rows) -> No
     Example:
       influence cypher "MATCH (p:Person) RETURN p.handle, p.score ORDER BY p.score DESC LIMIT \\$n" -p n=10
     """
+    from graph.errors import QueryRefused, StoreError
+    from graph.views.cypher_errors import dialect_hints, explain_error
     from graph.views.cypher_results import display_frame
+    from graph.views.query_library import dialect_key
 
     params = dict(parse_param(p) for p in param)
-    result = obj.store(create=False).cypher(
-        query, params, allow_write=allow_write, timeout_s=timeout, max_rows=max_rows
-    )
+    store = obj.store(create=False)
+    dialect = dialect_key(store.dialect)
+    try:
+        result = store.cypher(query, params, allow_write=allow_write, timeout_s=timeout, max_rows=max_rows)
+    except QueryRefused:
+        raise  # the guard's own words (they name --allow-write, which this command has)
+    except StoreError as exc:
+        why = explain_error(str(exc), query, dialect=dialect, params=params)
+        say(f"error: {why.text}" + (f"\nhint: {why.hint}" if why.hint else ""))
+        sys.exit(1)
+    for hint in dialect_hints(query, dialect):
+        say(f"note: {hint}")
     df = display_frame(result.frame)
     if as_csv:
         click.echo(df.to_csv(index=False), nl=False)

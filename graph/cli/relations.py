@@ -9,12 +9,14 @@ import time
 
 import click
 
-from graph.cli.base import Ctx, footer, friendly_errors, main, say, store_options
+from graph.cli.base import Ctx, check_out, footer, friendly_errors, main, say, store_options
 
 
-def _data(obj: Ctx):  # noqa: ANN202
+def _data(obj: Ctx, out: str | None = None):  # noqa: ANN202
+    """The relationship tables; a bad ``--out`` folder fails first, before any reading."""
     from graph.jobs.relations import read_relations
 
+    check_out(out)
     store = obj.store(create=False)
     if store.is_empty():
         from graph.errors import UsageError
@@ -131,7 +133,7 @@ def warm(obj: Ctx, top, out) -> None:  # noqa: ANN001
     from graph.jobs.relations import who_knows_us
 
     t0 = time.perf_counter()
-    table = who_knows_us(_data(obj), top=top)
+    table = who_knows_us(_data(obj, out), top=top)
     _table(table, out, ["handle", "follows_us", "relays_us", "last_relay_us", "mentions_us", "last_mention_us",
                         "warm_distance", "closest_member", "path"])  # fmt: skip
     footer(time.perf_counter() - t0)
@@ -159,7 +161,7 @@ def introductions(obj: Ctx, top, among, shortlist_file, out) -> None:  # noqa: A
     from graph.jobs.relations import introductions as find
 
     t0 = time.perf_counter()
-    data = _data(obj)
+    data = _data(obj, out)
     pids = None
     if shortlist_file:
         from graph.shortlist.handles import read_handles
@@ -191,7 +193,7 @@ def rising(obj: Ctx, top, recent_days, before_days, min_volume, min_growth, out)
     from graph.jobs.relations import rising_voices
 
     t0 = time.perf_counter()
-    table = rising_voices(_data(obj), top=top, recent_days=recent_days, before_days=before_days,
+    table = rising_voices(_data(obj, out), top=top, recent_days=recent_days, before_days=before_days,
                           min_recent=min_volume, min_growth=min_growth)  # fmt: skip
     _table(table, out, ["handle", "recent", "before", "growth", "excess", "pct_followers", "score"])
     footer(time.perf_counter() - t0)
@@ -227,7 +229,7 @@ def listen_trends(obj: Ctx, freq, top, out) -> None:  # noqa: ANN001
     from graph.jobs.relations import trends
     from graph.relations.listening import topic_summary
 
-    data = _data(obj)
+    data = _data(obj, out)
     if out:
         _table(trends(data, freq=freq, top=top), out)
         return
@@ -250,7 +252,7 @@ def listen_questions(obj: Ctx, all_posts, top, out) -> None:  # noqa: ANN001
     """
     from graph.jobs.relations import questions
 
-    _table(questions(_data(obj), all_posts=all_posts).head(top), out, ["created_at", "handle", "tone", "text"])
+    _table(questions(_data(obj, out), all_posts=all_posts).head(top), out, ["created_at", "handle", "tone", "text"])
 
 
 @listen.command("detractors")
@@ -267,7 +269,7 @@ def listen_detractors(obj: Ctx, out) -> None:  # noqa: ANN001
     """
     from graph.jobs.relations import detractors
 
-    _table(detractors(_data(obj)), out, ["handle", "pct_score", "us_posts", "us_negative", "us_tone", "flag"])
+    _table(detractors(_data(obj, out)), out, ["handle", "pct_score", "us_posts", "us_negative", "us_tone", "flag"])
 
 
 # -- the card ---------------------------------------------------------------------------------------
@@ -290,7 +292,7 @@ def card(obj: Ctx, handle, as_json, out) -> None:  # noqa: ANN001
     from graph.jobs.relations import find_people, person_card
     from graph.relations.card import card_markdown
 
-    data = _data(obj)
+    data = _data(obj, out)
     pid = find_people(data.people, [handle])[0]
     bad = data.flags.get(pid)
     the_card = person_card(data, pid, flags=list(bad) if bad is not None else [])

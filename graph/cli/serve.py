@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import socket
 import subprocess
 import sys
 from typing import Any
@@ -40,6 +41,7 @@ def app(obj: Ctx, port: int, headless: bool, expose: bool) -> None:
     refusal = exposure_refusal(address, settings.app_password)
     if refusal:
         raise UsageError(refusal)
+    check_port(address, port)
     say(f"store: {settings.describe()}")
     env = dict(os.environ)
     env.update(_settings_env(settings))
@@ -51,6 +53,7 @@ def app(obj: Ctx, port: int, headless: bool, expose: bool) -> None:
         sys.executable, "-m", "streamlit", "run", str(APP), "--server.port", str(port),
         "--server.address", address,
         "--server.headless", str(headless).lower(), "--browser.gatherUsageStats", "false",
+        "--client.toolbarMode", "viewer",  # no "Deploy" button or developer menu for the team
     ]  # fmt: skip
     if not is_loopback(address):
         cmd += ["--client.showErrorDetails", "none"]  # no tracebacks for visitors
@@ -87,6 +90,7 @@ def demo(ctx: click.Context, port: int) -> None:
     from graph.cli.ranking import rank
 
     obj: Ctx = ctx.obj
+    check_port(obj.settings.app_address, port)  # before loading and ranking, not after
     store = obj.store()
     if store.is_empty():
         say(f"loading {SAMPLE_DATA} …")
@@ -96,3 +100,32 @@ def demo(ctx: click.Context, port: int) -> None:
     obj.close()
     obj.override(app_address="127.0.0.1")  # a demo never listens beyond this machine
     ctx.invoke(app, port=port, headless=True, expose=False)
+
+
+def port_busy(address: str, port: int) -> bool:
+    """True when something already listens on ``address:port`` (bind test, like the server's).
+
+    >>> with socket.socket() as s:
+    ...     s.bind(("127.0.0.1", 0)); s.listen()
+    ...     port_busy("127.0.0.1", s.getsockname()[1])
+    True
+    """
+    family = socket.AF_INET6 if ":" in address else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as s:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # a port in TIME_WAIT is free
+        try:
+            s.bind((address, port))
+        except OSError:
+            return True
+    return False
+
+
+def check_port(address: str, port: int) -> None:
+    """Stop with one line, before printing any URL, when the port is taken."""
+    if not port_busy(address, port):
+        return
+    from graph.errors import UsageError
+
+    free = next((p for p in range(port + 1, port + 50) if not port_busy(address, p)), None)
+    hint = f"; use --port {free}" if free else "; use --port"
+    raise UsageError(f"port {port} on {address} is busy (is the app already running?){hint}")

@@ -211,3 +211,11 @@ class Store(ABC):
 
     def is_empty(self) -> bool:
         return self.counts().get("people", 0) == 0
+
+    def data_stamp(self) -> tuple[object, object] | None:
+        """Cheap values that change when any process writes, so a long-running reader
+        (the app) can tell its cached tables are stale: ``(structure, writes)``, the
+        first changing only when nodes or edges are added or removed. ``None``: no other
+        process can write while this one has the store open (the embedded store holds it
+        read-write), so there is nothing to watch."""
+        return None

@@ -263,6 +263,10 @@ NEO_CLEAR = (
     "MATCH (n) WHERE n:Person OR n:Post CALL { WITH n DETACH DELETE n } IN TRANSACTIONS OF 20000 ROWS",
     "MATCH (m:InfluenceLoad) DELETE m",
 )
+#: One ``InfluenceStamp`` node records the time of the last write by any process (loads,
+#: scores, tracking, clear), so a running app sees what the CLI changed (``data_stamp``).
+NEO_TOUCH = "MERGE (m:InfluenceStamp {key: 'data'}) SET m.at = timestamp(), m.writes = coalesce(m.writes, 0) + 1"
+NEO_STAMP = "MATCH (m:InfluenceStamp {key: 'data'}) RETURN m.at, m.writes"
 #: A load too large for one transaction commits in parts; while it runs, an
 #: ``InfluenceLoad`` node says so (and stays behind if the loader is killed).
 NEO_LOAD_START = (

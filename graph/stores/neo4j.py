@@ -198,6 +198,7 @@ class Neo4jStore(Store):
                 raise
             except Exception as exc:
                 raise self._load_error(exc, None, True) from None
+        self._touch()
         plan.stats.seconds = time.perf_counter() - started
         return plan.stats
 
@@ -297,10 +298,16 @@ class Neo4jStore(Store):
         sets = ", ".join(f"p.{c} = row.{c}" for c in frame.columns if c != "pid")
         text = q.NEO_UPDATE_PEOPLE.format(sets=sets)
         rows = bulk.records(frame)
+
+        def work(tx: Any) -> int:
+            n = bulk.update_in_batches(tx, text, rows, self.batch_size)
+            tx.run(q.NEO_TOUCH).consume()  # in the same transaction: readers see both or neither
+            return n
+
         with self.writing("update"):
             try:
                 with self._session() as s:
-                    return s.execute_write(lambda tx: bulk.update_in_batches(tx, text, rows, self.batch_size))
+                    return s.execute_write(work)
             except Exception as exc:
                 raise StoreError(f"could not write to the graph: {self._error(exc)}") from None
 
@@ -312,8 +319,31 @@ class Neo4jStore(Store):
                         s.run(stmt).consume()
             except Exception as exc:
                 raise self._error(exc) from None
+        self._touch()
+
+    def _touch(self) -> None:
+        """Record that the graph changed (see :meth:`data_stamp`). After a load or a clear
+        that already committed, a failure here must not report the write as failed: at
+        worst another app notices the change through the counts only."""
+        try:
+            with self._session() as s:
+                s.run(q.NEO_TOUCH).consume()
+        except Exception:  # noqa: BLE001, S110 - best effort, see above
+            pass
 
     # -- reading ---------------------------------------------------------------
+    def data_stamp(self) -> tuple:
+        """``(counts, last write)``: the node and relationship counts (Neo4j's count
+        store, no scan), which change when edges do, and the time and number of the last
+        write by any process, which change on every write; one short read transaction."""
+
+        def work(tx: Any) -> tuple:
+            counts = tuple(int(tx.run(text).single()[0]) for text in q.NEO_COUNTS.values())
+            last = tx.run(q.NEO_STAMP).single()
+            return counts, (tuple(last) if last else None)
+
+        return self._read(work)
+
     def counts(self) -> dict[str, int]:
         return self._read(lambda tx: {k: int(tx.run(text).single()[0]) for k, text in q.NEO_COUNTS.items()})
 

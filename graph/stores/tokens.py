@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from graph.errors import QueryRefused
 
-__all__ = ["Token", "tokenize", "decode_unicode_escapes", "params_in"]
+__all__ = ["Token", "tokenize", "decode_unicode_escapes", "params_in", "strip_literals"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -188,3 +188,16 @@ def params_in(query: str) -> list[str]:
     ['handle', 'min', 'n']
     """
     return list(dict.fromkeys(t.text for t in tokenize(query, strict=False) if t.kind == "param"))
+
+
+def strip_literals(query: str) -> str:
+    """The query as words and punctuation only: comments dropped, each string and
+    backtick name replaced by ``?`` (for spotting syntax, never for the guard).
+
+    >>> strip_literals("MATCH (n) /* CREATE */ RETURN 'SET x' AS `DELETE` // MERGE")
+    'MATCH ( n ) RETURN ? AS ?'
+    """
+    out = []
+    for t in tokenize(query, strict=False):
+        out.append("?" if t.kind in ("string", "name") else ("$" + t.text if t.kind == "param" else t.text))
+    return " ".join(out)

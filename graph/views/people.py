@@ -3,7 +3,7 @@
 * choosing people: :func:`filter_people`, :func:`top_people`, :func:`search_people`;
 * edges among them: :func:`subgraph_edges`, the ego network :func:`ego_pids`,
   who relays someone :func:`top_relayers`, brokers :func:`broker_pids`;
-* the person panel: :func:`score_rows`, :func:`person_flags`;
+* the person panel: :func:`score_rows`, :func:`person_flags` (from :mod:`graph.views.person`);
 * the pyvis network: :func:`network_html` (from :mod:`graph.views.drawing`).
 
 ``people`` is the table of :func:`graph.jobs.scored_people` (``pid``, ``handle``,
@@ -14,13 +14,15 @@ kinds of one snapshot share ``nodes``).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 
 import numpy as np
 import pandas as pd
 
-from graph.model import METRICS, EdgeArrays
+from graph.model import EdgeArrays
 from graph.views.drawing import network_html
+from graph.views.person import person_flags, score_rows
 
 __all__ = [
     "MAX_DRAWN",
@@ -32,6 +34,7 @@ __all__ = [
     "subgraph_edges",
     "heaviest",
     "ego_pids",
+    "ego_network",
     "top_relayers",
     "broker_pids",
     "score_rows",
@@ -111,23 +114,31 @@ def top_people(people: pd.DataFrame, metric: str, n: int) -> pd.DataFrame:
 
 
 def search_people(people: pd.DataFrame, text: str, *, limit: int = 50) -> pd.DataFrame:
-    """People whose handle or name contains ``text`` (case-insensitive), best score first.
+    """People whose handle or name contains ``text`` (case-insensitive), best match first:
+    the exact handle, then handles starting with it, then names with a word starting with
+    it, then any other match; best score first within each.
 
-    >>> p = pd.DataFrame({"pid": ["x:ab", "x:cd"], "handle": ["ab", "cd"], "name": ["Ann", "Abe"],
-    ...                   "score": [1.0, 2.0]})
-    >>> search_people(p, "AB").pid.tolist()
-    ['x:cd', 'x:ab']
+    >>> p = pd.DataFrame({"pid": ["x:ab", "x:cd", "x:zab"], "handle": ["ab", "cd", "zab"],
+    ...                   "name": ["Ann", "Abe", "Zed"], "score": [1.0, 2.0, 3.0]})
+    >>> search_people(p, "@AB").pid.tolist(), search_people(p, "a").pid.tolist()
+    (['x:ab', 'x:cd', 'x:zab'], ['x:ab', 'x:cd', 'x:zab'])
     """
     text = text.strip().lstrip("@").lower()
     if not text:
         return people.head(0)
-    hit = people["handle"].astype(str).str.lower().str.contains(text, regex=False)
-    if "name" in people:
-        hit |= people["name"].fillna("").astype(str).str.lower().str.contains(text, regex=False)
-    found = people[hit]
+    handle = people["handle"].astype(str).str.lower()
+    name = people["name"].fillna("").astype(str).str.lower() if "name" in people else pd.Series("", people.index)
+    rank = np.select(
+        [handle == text, handle.str.startswith(text), name.str.contains(rf"(?:^|\W){re.escape(text)}", regex=True),
+         handle.str.contains(text, regex=False) | name.str.contains(text, regex=False)],
+        [0, 1, 2, 3], default=4,
+    )  # fmt: skip
+    found = people.assign(_match=rank)[rank < 4]
+    keys, ascending = ["_match"], [True]
     if "score" in found:
-        found = found.sort_values("score", ascending=False, na_position="last")
-    return found.head(limit)
+        keys, ascending = ["_match", "score"], [True, False]
+    found = found.sort_values(keys, ascending=ascending, na_position="last", kind="stable")
+    return found.drop(columns="_match").head(limit)
 
 
 # -- edges ----------------------------------------------------------------------------
@@ -187,7 +198,7 @@ def heaviest(edges: pd.DataFrame, max_edges: int = MAX_EDGES) -> pd.DataFrame:
     return edges.sort_values("weight", ascending=False, kind="stable").head(max_edges).reset_index(drop=True)
 
 
-def ego_pids(
+def ego_network(
     edges: Mapping[str, EdgeArrays],
     center: str,
     *,
@@ -195,21 +206,22 @@ def ego_pids(
     limit: int = 300,
     priority: np.ndarray | None = None,
     kinds: Iterable[str] = ("follows", "relays", "mentions"),
-) -> list[str]:
+) -> tuple[list[str], int]:
     """The center, then its neighbours (any edge kind, either direction) hop by hop,
-    best ``priority`` (aligned with ``nodes``) first, at most ``limit`` people.
+    best ``priority`` (aligned with ``nodes``) first, at most ``limit`` people; and how
+    many people the network has in all (so a cut one can say "200 of 3,216").
 
     Each hop is one boolean pass over the edge arrays (no adjacency to build):
     tens of milliseconds on ego-Twitter's 1.8M edges.
 
     >>> e = {"follows": EdgeArrays.from_pairs([("a", "b"), ("b", "c"), ("c", "d")])}
-    >>> ego_pids(e, "b"), ego_pids(e, "b", hops=2), ego_pids(e, "b", hops=2, limit=2)
-    (['b', 'a', 'c'], ['b', 'a', 'c', 'd'], ['b', 'a'])
+    >>> ego_network(e, "b"), ego_network(e, "b", hops=2, limit=2)
+    ((['b', 'a', 'c'], 3), (['b', 'a'], 4))
     """
     nodes = next(iter(edges.values())).nodes
     found = np.flatnonzero(nodes == center)
     if not len(found):
-        return []
+        return [], 0
     seen = np.zeros(len(nodes), dtype=bool)
     seen[found[0]] = True
     order, frontier = [int(found[0])], seen.copy()
@@ -220,14 +232,32 @@ def ego_pids(
             reached[e.dst[frontier[e.src]]] = True
             reached[e.src[frontier[e.dst]]] = True
         frontier = reached & ~seen
+        seen |= frontier
+        if len(order) >= limit:
+            continue  # only counting now
         nbrs = np.flatnonzero(frontier)
         if priority is not None and len(nbrs):
             nbrs = nbrs[np.lexsort((nbrs, -np.nan_to_num(priority[nbrs], nan=-np.inf)))]
-        seen |= frontier
         order.extend(nbrs.tolist())
-        if len(order) >= limit:
-            break
-    return [str(nodes[i]) for i in order[:limit]]
+    return [str(nodes[i]) for i in order[:limit]], int(seen.sum())
+
+
+def ego_pids(
+    edges: Mapping[str, EdgeArrays],
+    center: str,
+    *,
+    hops: int = 1,
+    limit: int = 300,
+    priority: np.ndarray | None = None,
+    kinds: Iterable[str] = ("follows", "relays", "mentions"),
+) -> list[str]:
+    """The people of :func:`ego_network`, without the count.
+
+    >>> e = {"follows": EdgeArrays.from_pairs([("a", "b"), ("b", "c"), ("c", "d")])}
+    >>> ego_pids(e, "b"), ego_pids(e, "b", hops=2), ego_pids(e, "b", hops=2, limit=2)
+    (['b', 'a', 'c'], ['b', 'a', 'c', 'd'], ['b', 'a'])
+    """
+    return ego_network(edges, center, hops=hops, limit=limit, priority=priority, kinds=kinds)[0]
 
 
 def top_relayers(relays: EdgeArrays, pid: str, *, top: int = 10) -> pd.DataFrame:
@@ -278,54 +308,6 @@ def broker_pids(
         high = set(people.loc[people["pct_betweenness"] >= top_pct, "pid"])
         out &= high
     return out
-
-
-# -- the person panel ------------------------------------------------------------------
-def score_rows(person: Mapping[str, object], metrics: Iterable[str] = ("score", *METRICS)) -> pd.DataFrame:
-    """One row per known metric: ``metric, value, percentile``.
-
-    >>> score_rows({"score": 0.5, "pct_score": 90.0, "followers": None}, ["score", "followers"])
-      metric  value  percentile
-    0  score    0.5        90.0
-    """
-    rows = []
-    for m in metrics:
-        v = person.get(m)
-        if v is None or (isinstance(v, float) and np.isnan(v)) or v is pd.NA:
-            continue
-        pct = person.get(f"pct_{m}")
-        rows.append({"metric": m, "value": float(v), "percentile": None if pct is None else float(pct)})  # type: ignore[arg-type]
-    return pd.DataFrame(rows, columns=["metric", "value", "percentile"])
-
-
-def person_flags(
-    person: Mapping[str, object], *, brokers: Iterable[str] = (), shortlisted: Iterable[str] = ()
-) -> list[str]:
-    """Short labels worth a glance: broker, shortlisted, locked, stage/owner,
-    many followers but rarely relayed (Cha et al.).
-
-    >>> person_flags({"pid": "a", "pct_followers": 95.0, "pct_relays_received": 30.0, "stage": "engaged",
-    ...               "owner": "ana"}, brokers={"a"})
-    ['broker between communities', 'stage: engaged (ana)', 'many followers, rarely relayed']
-    """
-    pid = person.get("pid")
-    flags = []
-    if pid in set(brokers):
-        flags.append("broker between communities")
-    if pid in set(shortlisted):
-        flags.append("on the shortlist")
-    if person.get("locked") is True:
-        flags.append("locked on the shortlist")
-    stage = person.get("stage")
-    if isinstance(stage, str) and stage:
-        owner = person.get("owner")
-        flags.append(f"stage: {stage}" + (f" ({owner})" if isinstance(owner, str) and owner else ""))
-    pf, pr = person.get("pct_followers"), person.get("pct_relays_received")
-    if isinstance(pf, float) and isinstance(pr, float) and pf >= 90 and pr < 50:
-        flags.append("many followers, rarely relayed")
-    if isinstance(pf, float) and isinstance(pr, float) and pr >= 90 and pf < 50:
-        flags.append("relayed far beyond their follower count")
-    return flags
 
 
 # -- exports ---------------------------------------------------------------------------

@@ -30,13 +30,31 @@ def test_store_and_dialect_shown_and_default_example_runs(app, switch):
 
 def test_writes_are_refused(app, switch):
     at = run(switch(app, "cypher"), "MATCH (p:Person) SET p.score = 0 RETURN p", "{}")
-    assert any(e.value.startswith("Refused: read-only: SET") for e in at.error)
+    assert [e.value for e in at.error] == ["The console is read-only: SET writes to the graph."]
+    assert "--allow-write" not in " ".join(m.value for m in [*at.error, *at.info, *at.caption])
     assert not at.dataframe
 
 
 def test_bad_parameters_are_reported(app, switch):
     at = run(switch(app, "cypher"), None, "{n: 3")
     assert any("parameters" in e.value for e in at.error)
+
+
+def test_engine_errors_are_translated_with_a_dialect_hint(app, switch):
+    at = run(switch(app, "cypher"), "MATCH p = shortestPath((a:Person)-[:FOLLOWS*..3]->(b:Person)) RETURN p", "{}")
+    assert [e.value for e in at.error] == ["LadybugDB can't read Neo4j's syntax here (line 1, column 11)."]
+    assert "SHORTEST 1..6" in at.info[0].value
+    assert "oC_SingleQuery" in at.expander[-1].children[0].value  # the engine's words, folded away
+    at = run(at, "MATCH (p:Person) RETURN p.handle LIMIT $n", '{"n": "10"}')
+    assert at.error[0].value == "LIMIT and SKIP need a whole number of 0 or more." and '{"n": 10}' in at.info[0].value
+    at = run(at, "MATCH (p:Person) WHERE p.handle = $handle RETURN p.handle", "{}")
+    assert at.error[0].value == "The query uses $handle but Parameters gives it no value."
+
+
+def test_neo4j_syntax_that_runs_gets_a_hint(app, switch):
+    at = run(switch(app, "cypher"), "MATCH (n:Person) RETURN labels(n)[0] AS l LIMIT 3", "{}")
+    assert not at.error and len(at.dataframe[0].value) == 3
+    assert any("use `label(n)`" in i.value for i in at.info)
 
 
 def test_graph_example_draws_a_network(app, switch):

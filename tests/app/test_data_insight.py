@@ -57,7 +57,7 @@ def test_load_by_path_then_rank(tmp_path, monkeypatch, tiny, switch):
     assert not at.exception and not at.error, [e.value for e in at.error]
     assert any(s.value.startswith("Ranked 4 people") for s in at.success)
     at = switch(at, "explore")
-    assert at.get("iframe"), "network drawn after ranking"
+    assert at.get("component_instance"), "network drawn after ranking"
 
 
 def test_niche_report_and_missing_path(tmp_path, monkeypatch, tiny, switch):
@@ -100,3 +100,40 @@ def test_insight_backtest_panel(app, switch):
     names = " ".join(table["name"])
     assert len(table) >= 8 and "Set (default)" in names and "Oracle" in names and "relays received" in names
     assert len(at.get("vega_lite_chart")) >= 6  # the five charts and the backtest's
+
+
+def _ranked_app(tmp_path, monkeypatch, files: dict[str, str]):
+    """The app on a small graph of ``files``, loaded and ranked."""
+    from graph.jobs import load_files, rank
+    from graph.stores.embedded import EmbeddedStore
+
+    folder = tmp_path / "files"
+    folder.mkdir()
+    for name, text in files.items():
+        (folder / name).write_text(text)
+    with EmbeddedStore(tmp_path / "empty") as store:
+        load_files(store, [folder], format="csv")
+        rank(store)
+    return _empty_app(tmp_path, monkeypatch)
+
+
+def test_follows_only_data_says_no_relay_data(tmp_path, monkeypatch, switch):
+    """A follows-only crawl (like SNAP ego-Twitter): relay metrics are 'no relay data', not a 50th percentile."""
+    at = _ranked_app(tmp_path, monkeypatch, {k: TINY[k] for k in ("people.csv", "follows.csv")})
+    assert not at.exception, [e.value for e in at.exception]
+    scores = next(f.value for f in at.dataframe if "percentile" in f.value.columns)
+    relay = scores[scores["metric"].isin(["relays_received", "relay_pagerank"])]
+    assert len(relay) == 2 and (relay["value"] == "no relay data").all() and relay["percentile"].isna().all()
+    assert scores.loc[scores["metric"] == "followers", "percentile"].notna().all()
+    assert "Nobody relays" not in " ".join(c.value for c in at.caption)
+    assert any(c.value == "No relay data in this graph." for c in at.caption)
+    assert not any("relayed" in m.value for m in at.markdown if m.value.startswith("**Why they matter:**"))
+    at = switch(at, "insight")
+    assert not at.toggle(key="in_top10").disabled
+
+
+def test_insight_top10_needs_follow_data(tmp_path, monkeypatch, switch):
+    files = {"people.csv": TINY["people.csv"], "posts.csv": TINY["posts.csv"], "relays.csv": TINY["relays.csv"]}
+    at = switch(_ranked_app(tmp_path, monkeypatch, files), "insight")
+    toggle = at.toggle(key="in_top10")
+    assert toggle.disabled and toggle.help == "No follow data in this graph"

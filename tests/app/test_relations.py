@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -79,7 +80,7 @@ def test_explore_card_and_rising_filter(at):
     assert any(b.label == "Card (Markdown)" for b in at.get("download_button"))
     at.checkbox(key="ex_rising").check().run()
     assert not at.exception
-    html = at.get("iframe")[0].proto.srcdoc
+    html = json.loads(at.get("component_instance")[0].proto.json_args)["html"]
     n = len(re.findall(r'"id": "([^"]+)"', html))
     assert 10 <= n < 200
     assert any("rising voices" in c.value for c in at.caption)

@@ -77,9 +77,10 @@ def test_set_method_shows_reach_gains(app, switch):
 
 def test_added_person_is_kept_and_capacity_error(app, switch, data_dir):
     app.text_input(key="ex_search").input("a").run()
-    options = app.selectbox(key="ex_person_a").options  # labels: "@handle"
-    low = "x:" + options[-1].removeprefix("@")
-    app.selectbox(key="ex_person_a").select(low).run()
+    low = app.selectbox(key="ex_person").options[-1]  # labels: "@handle — Name"; the last match scores lowest
+    low = "x:" + low.split(" — ")[0].removeprefix("@")
+    app.selectbox(key="ex_person").select(low).run()
+    assert app.session_state["selected"] == low
     app.button(key="ex_add").click().run()
     assert not app.exception
     at = build(switch(app, "shortlist"), top=10, team="ana", capacity=10)
@@ -103,6 +104,10 @@ def test_edits_persist_for_everyone_and_in_exports(app, switch, data_dir, tmp_pa
     assert any("Saved" in i.value and "removed 1" in i.value for i in at.info)
     after = picks_table(at)
     assert after.loc[first, "owner"] == "dan" and second not in after.index and bool(after.loc[third, "locked"])
+    assert after.index.tolist() == [p for p in table.index if p != second]  # taken off, nothing rebuilt
+    team = next(f.value for f in at.dataframe if "Owner" in f.value.columns and "People" in f.value.columns)
+    assert {"Largest community", "Average score"} <= set(team.columns)  # plain words, not largest_community
+    assert not [c for c in team.columns if "_" in c]
     # another process (the CLI) reads the same list and exports it with the edits
     out = tmp_path / "list.csv"
     shown = cli(data_dir, "shortlist", "--show", "--out", str(out)).stdout
@@ -146,3 +151,34 @@ def test_restore_and_stale_view(app, switch, data_dir):
     at.multiselect(key="sl_restore").select(victim).run()
     at.button(key="sl_restore_go").click().run()
     assert victim in picks_table(at).index
+
+
+def test_the_list_fits_a_laptop_and_shows_no_none(app, switch):
+    """Every header fits its column, the controls up to Remove fit the table at 1400 px,
+    and empty cells are blank (the browser test measures the same on the page)."""
+    import json
+
+    from graph.views.columns import LIST_COLUMNS, TABLE_WIDTH_AT_1400, header_fits, right_edge
+
+    at = build(switch(app, "shortlist"), top=20)
+    grid = next(f for f in at.dataframe if "remove" in f.value.columns)
+    config = json.loads(grid.proto.columns)
+    assert list(picks_table(at).columns) == list(LIST_COLUMNS)
+    for key, col in LIST_COLUMNS.items():
+        assert config[key]["label"] == col.header and config[key]["width"] == col.width, key
+        assert header_fits(col), f"{col.header!r} is cut at {col.width}px"
+    assert right_edge(LIST_COLUMNS, "remove") <= TABLE_WIDTH_AT_1400
+    assert grid.proto.placeholder == ""  # empty cells are blank, not "None"
+
+
+def test_methods_are_named_in_plain_words(app, switch):
+    at = switch(app, "shortlist")
+    words = " ".join(at.radio(key="sl_method").options)
+    assert "RIS" not in words and "CELF" not in words and "each pick adds the most people" in words
+
+
+def test_add_a_person_lists_names(app, switch):
+    at = switch(app, "shortlist")
+    at.text_input(key="sl_search").input("kofi").run()
+    options = at.selectbox(key="sl_match_kofi").options
+    assert options and all(o.startswith("@") and " — " in o for o in options)
