@@ -44,13 +44,16 @@ follow graph + 9k adoptions), the fictitious sample network; splits at the
 chained like follows, weighted cascade) reached 5-35 % fewer future relayers than
 the best simple baseline (top-k by distinct past relayers or relays received,
 greedy coverage of past relayers) in all 18 Twitter15/16 cells. First-hop relays
-with fitted seed activity: Twitter15/16 +4 to +28 % at k = 50, +2 to +7 % at
-k = 100, -0.3 to +0.3 % at k = 300 (300 is 40-60 % of all past authors there);
-Topo-LSTM +1 to +21 %; sample network -6.5 to +3.6 % (below the best baseline
-at k = 50 by 1.6-6.5 %: there past relayers come back 40 % of the time, so a
-distinct audience saturates and favouring frequent posters buys nothing). Chosen on
-Twitter15/16 (parent authors, 50 % split), confirmed on the other 12 backtests.
-Hop caps, smoothed weighted cascade ``w / (W_in + alpha)`` and constant ``p``
+with fitted seed activity (``influence backtest``, audience, x the best baseline of each
+cell): Twitter15/16 +4 to +24 % at k = 50, +2 to +3 % at k = 100, -0.2 to +0.3 % at
+k = 300 (300 is 40-60 % of all past authors there; the dips are under one standard
+error); Topo-LSTM +4 to +21 % at k = 50, 0 to +4 % at k = 100, +3 to +11 % at k = 300;
+the fictitious sample network 0.905-0.971 at k = 50 and 0.98-1.03 at k = 100/300 (there
+past relayers come back 40 % of the time, so a distinct audience saturates and
+favouring frequent posters buys nothing; crediting followers as future relayers, a
+per-author new-relayer rate and recency-weighted activity were tried and did worse).
+Chosen on Twitter15/16 (parent authors, 50 % split), confirmed on the other 12
+backtests. Hop caps, smoothed weighted cascade ``w / (W_in + alpha)`` and constant ``p``
 removed most of the loss but stayed at or below the baselines.
 """
 
