@@ -274,6 +274,24 @@ def test_item7_app_and_demo_listen_on_this_machine(ranked, monkeypatch):
     assert "$(BIN)/influence demo" in (ROOT / "Makefile").read_text()
 
 
+def test_demo_loads_the_sample_and_declares_its_own_accounts(tmp_path, monkeypatch):
+    """`make demo` on a fresh folder: sample loaded and ranked, the brand and team declared,
+    so a shortlist built in the demo leaves them out."""
+    from graph.stores.embedded import EmbeddedStore
+
+    store = tmp_path / "demo"
+    _, _, output = _served(monkeypatch, ["--data-dir", str(store), "demo"], {})
+    assert "declared the sample's own accounts" in output
+    with EmbeddedStore(str(store)) as s:
+        people = s.people()
+    ours = people[people["our_role"].notna()].set_index("handle")
+    assert ours["our_role"].to_dict() == {
+        "beantherecoffee": "brand", "ana_beanthere": "member", "ben_beanthere": "member", "caro_beanthere": "member",
+    }  # fmt: skip
+    assert ours.loc["ana_beanthere", "our_member"] == "ana"
+    assert people["score"].notna().all()
+
+
 @pytest.mark.catalogue(7)
 def test_item7_expose_with_a_password(ranked, monkeypatch):
     cmd, env, output = _served(monkeypatch, ["--data-dir", str(ranked), "app", "--expose"],

@@ -20,6 +20,13 @@ from graph.errors import InfluenceError, QueryRefused
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLE_DATA = ROOT / "sample_data"
+#: our own accounts in the sample niche (see sample_data/README.md): ``(handle, role, member)``
+SAMPLE_ACCOUNTS = (
+    ("@beantherecoffee", "brand", None),
+    ("@ana_beanthere", "member", "ana"),
+    ("@ben_beanthere", "member", "ben"),
+    ("@caro_beanthere", "member", "caro"),
+)
 APP = ROOT / "app.py"
 
 F = TypeVar("F", bound=Callable[..., Any])

@@ -10,7 +10,7 @@ from typing import Any
 
 import click
 
-from graph.cli.base import APP, SAMPLE_DATA, Ctx, friendly_errors, main, say, store_options
+from graph.cli.base import APP, SAMPLE_ACCOUNTS, SAMPLE_DATA, Ctx, friendly_errors, main, say, store_options
 
 
 @main.command()
@@ -82,6 +82,9 @@ def _settings_env(settings: Any) -> dict[str, str]:
 def demo(ctx: click.Context, port: int) -> None:
     """Load sample_data (if the store is empty), rank it, and start the app.
 
+    The sample's own accounts (the brand and three team members) are declared too, so
+    the shortlist leaves them out and Relationships shows who already knows us.
+
     \b
     Example:
       influence demo
@@ -97,6 +100,11 @@ def demo(ctx: click.Context, port: int) -> None:
         ctx.invoke(load, paths=(str(SAMPLE_DATA),), fmt="csv", kind="follows", platform=None, mapping=None,
                    topics=None, identities=None)  # fmt: skip
         ctx.invoke(rank, betweenness_k=None, topics=None, seed=0)
+        from graph.jobs.relations import add_accounts
+
+        for handle, role, member in SAMPLE_ACCOUNTS:
+            add_accounts(store, [handle], role=role, member=member)
+        say("declared the sample's own accounts: " + ", ".join(h for h, _, _ in SAMPLE_ACCOUNTS))
     obj.close()
     obj.override(app_address="127.0.0.1")  # a demo never listens beyond this machine
     ctx.invoke(app, port=port, headless=True, expose=False)
