@@ -32,14 +32,17 @@ def trend_chart(frame: pd.DataFrame) -> alt.Chart:
 def hours_chart(hours: list[int] | pd.Series) -> alt.Chart:
     """Bars of activity (posts + relays made) per hour of the day, UTC.
 
-    >>> hours_chart([0] * 9 + [2] + [0] * 14).to_dict()["mark"]["type"]
-    'bar'
+    Counts are whole numbers, so the axis has whole ticks (never "0.000000"):
+
+    >>> spec = hours_chart([0] * 9 + [2] + [0] * 14).to_dict()
+    >>> spec["mark"]["type"], spec["encoding"]["y"]["axis"]["format"]
+    ('bar', 'd')
     """
     frame = pd.DataFrame({"hour": range(24), "actions": list(hours)})
     return (
         alt.Chart(frame, title="Active hours (UTC): posts and relays")
         .mark_bar(color="#4e79a7")
-        .encode(x=alt.X("hour:O", title="hour of day"), y=alt.Y("actions:Q", title="posts + relays"),
+        .encode(x=alt.X("hour:O", title="hour of day"), y=alt.Y("actions:Q", title="posts + relays", axis=alt.Axis(format="d", tickMinStep=1)),
                 tooltip=["hour:O", "actions:Q"])  # fmt: skip
         .properties(height=180)
     )
