@@ -346,9 +346,13 @@ def test_cypher(page):
     settle(page, "3 rows in")  # ana, ben, caro: the owners the Shortlist page saved are in the graph
     page.locator('[data-testid="stSelectbox"]').first.click()
     page.get_by_role("option", name="Who relays a person (network)").click()
+    query = page.get_by_role("textbox", name="Query")
+    page.wait_for_function(  # the example is in the editor before Run (a busy machine reruns late)
+        "(el) => el.value.includes('RELAYS')", arg=query.element_handle(), timeout=30_000
+    )
     settle(page)
     page.get_by_role("button", name="Run").click()
-    settle(page, "rows in")
+    settle(page, "Network of the result")
     assert page.get_by_text("Network of the result").count() == 1
     network(page)
     assert page.get_by_role("button", name="Download CSV").count() == 1
