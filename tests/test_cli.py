@@ -50,6 +50,8 @@ def test_rank_then_shortlist_csv(ranked, tmp_path):
     out = tmp_path / "shortlist.csv"
     p = run("shortlist", "--top", "50", "--out", str(out), data_dir=ranked)
     assert "saved a shortlist of 50 people" in p.stdout and "wrote 50 people" in p.stdout
+    # the default check: the method backtested on the graph's own history, against the strongest baseline
+    assert "backtest on this graph's own history" in p.stdout and "future relayers" in p.stdout
     rows = list(csv.DictReader(out.open(encoding="utf-8-sig")))
     assert len(rows) == 50
     assert list(rows[0])[:3] == ["Rank", "Handle", "Name"]
@@ -64,14 +66,14 @@ def test_rank_then_shortlist_csv(ranked, tmp_path):
 
 def test_shortlist_exclusions_and_includes(ranked, tmp_path):
     first = tmp_path / "a.csv"
-    run("shortlist", "--top", "10", "--method", "topk", "--out", str(first), data_dir=ranked)
+    run("shortlist", "--no-check", "--top", "10", "--method", "topk", "--out", str(first), data_dir=ranked)
     top = [r["Handle"] for r in csv.DictReader(first.open(encoding="utf-8-sig"))]
     (tmp_path / "excl.txt").write_text(f"# never\n@{top[0]}\n")
     people = run("cypher", "MATCH (p:Person) RETURN p.handle AS h ORDER BY p.score ASC LIMIT 1", "--csv", data_dir=ranked)
     worst = people.stdout.splitlines()[1]
     (tmp_path / "incl.txt").write_text(worst + "\nnobody_here\n")
     out = tmp_path / "b.csv"
-    p = run("shortlist", "--top", "10", "--method", "topk", "--exclude", str(tmp_path / "excl.txt"),
+    p = run("shortlist", "--no-check", "--top", "10", "--method", "topk", "--exclude", str(tmp_path / "excl.txt"),
             "--include", str(tmp_path / "incl.txt"), "--out", str(out), data_dir=ranked)  # fmt: skip
     handles = [r["Handle"] for r in csv.DictReader(out.open(encoding="utf-8-sig"))]
     assert top[0] not in handles and worst in handles and len(handles) == 10
@@ -92,7 +94,7 @@ def test_shortlist_bad_requests_are_one_line(ranked, tmp_path):
 
 
 def test_track_validates_and_changes_only_what_is_given(ranked):
-    run("shortlist", "--top", "5", "--method", "topk", data_dir=ranked)
+    run("shortlist", "--no-check", "--top", "5", "--method", "topk", data_dir=ranked)
     bad = run("track", "@nobody_at_all", "--stage", "engaged", data_dir=ranked, check=False)
     assert bad.returncode == 1 and "none of these handles is in the graph" in bad.stderr
     handle = run("shortlist", "--show", data_dir=ranked).stdout.splitlines()[1].split()[1]
@@ -107,7 +109,7 @@ def test_track_validates_and_changes_only_what_is_given(ranked):
 
 def test_min_relevance_and_community_cap_hold_for_every_method(ranked):
     for method in ("set", "degree_discount", "topk"):
-        run("shortlist", "--top", "30", "--method", method, "--min-relevance", "60", "--max-per-community", "7",
+        run("shortlist", "--no-check", "--top", "30", "--method", method, "--min-relevance", "60", "--max-per-community", "7",
             data_dir=ranked)  # fmt: skip
         rows = run("cypher", "MATCH (p:Person) WHERE p.sl_rank IS NOT NULL RETURN p.community AS c, p.relevance AS r",
                    "--csv", data_dir=ranked).stdout.splitlines()[1:]  # fmt: skip

@@ -228,7 +228,8 @@ def ris_greedy(
     at least once) and grows them (up to
     1,000,000) until the chosen set covers ``min_covered`` of them, which keeps
     its spread estimate within about 1% (weak cascades, e.g. constant ``p=0.01``,
-    need several times more sets than the weighted cascade). Returns the picks
+    need several times more sets than the weighted cascade); with nobody eligible it
+    samples nothing, and picks that cover no set at all are not worth more samples. Returns the picks
     in order with ``marginal_gain`` = expected extra people reached
     (``graph.n * newly covered sets / samples``).
 
@@ -239,10 +240,12 @@ def ris_greedy(
     1    d            2.0
     """
     theta = samples or max(100_000, min(graph.n, 1_000_000))
+    if _Rules(graph, constraints, candidates, size=n).mask() is None:
+        return _frame(graph, [], [], "marginal_gain")  # nobody eligible: no sampling at all
     while True:
         sets = rr if rr is not None else rr_sets(graph, theta, seed=seed)
         picks, covered = _ris(graph, n, sets, _Rules(graph, constraints, candidates, size=n))
-        if rr is not None or samples or covered >= min_covered or theta >= 1_000_000:
+        if rr is not None or samples or covered >= min_covered or covered == 0 or theta >= 1_000_000:
             return picks
         theta = min(1_000_000, theta * min(8, math.ceil(1.1 * min_covered / max(covered, 1))))
 

@@ -119,7 +119,7 @@ def test_edits_persist_for_everyone_and_in_exports(app, switch, data_dir, tmp_pa
     cli(data_dir, "shortlist", "--show", "--out", str(xlsx))
     assert "dan" in pd.ExcelFile(xlsx).sheet_names
     # a rebuild keeps the lock and dan's ownership, and keeps the removed person off
-    cli(data_dir, "shortlist", "--top", "20", "--method", "topk", "--team", "ana,ben,caro", "--capacity", "10")
+    cli(data_dir, "shortlist", "--no-check", "--top", "20", "--method", "topk", "--team", "ana,ben,caro", "--capacity", "10")
     again = stored(data_dir).set_index("pid")
     assert again.loc[first, "owner"] == "dan" and bool(again.loc[third, "locked"]) and second not in again.index
     # a new session sees the same list
@@ -134,7 +134,7 @@ def test_edits_persist_for_everyone_and_in_exports(app, switch, data_dir, tmp_pa
 def test_app_and_cli_build_the_same_list(app, switch, data_dir):
     at = build(switch(app, "shortlist"), method="set", top=25, team="ana, ben", capacity=20, maxpc=8)
     from_app = picks_table(at).index.tolist()
-    cli(data_dir, "shortlist", "--top", "25", "--method", "set", "--team", "ana,ben", "--capacity", "20",
+    cli(data_dir, "shortlist", "--no-check", "--top", "25", "--method", "set", "--team", "ana,ben", "--capacity", "20",
         "--max-per-community", "8")  # fmt: skip
     assert stored(data_dir)["pid"].tolist() == from_app
 
