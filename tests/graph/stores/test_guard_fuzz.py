@@ -112,10 +112,21 @@ def fuzzed(request):
 
 @pytest.mark.timeout(1800)
 def test_what_the_guard_lets_through_never_changes_a_store(fuzzed):
+    _never_changes(fuzzed, 100)
+
+
+@pytest.mark.slow
+@pytest.mark.timeout(3600)
+def test_what_the_guard_lets_through_never_changes_a_store_at_length(fuzzed):
+    _never_changes(fuzzed, 1000)
+
+
+def _never_changes(fuzzed, examples: int) -> None:
+    """Queries the lexical guard lets through are run against a real store: none changes it."""
     before = _state(fuzzed)
     ran: list[str] = []
 
-    @settings(max_examples=400, deadline=timedelta(seconds=60), database=None,
+    @settings(max_examples=examples, deadline=timedelta(seconds=60), database=None,
               suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])  # fmt: skip
     @given(st.integers(0, 3).flatmap(lambda i: queries if i == 0 else read_like))
     def run(query):
