@@ -93,8 +93,8 @@ m[3].metric("Locked", f"{int(saved['locked'].astype('boolean').fillna(False).sum
 removed = saved_lib.removed_list(people)
 m[4].metric("Removed", f"{len(removed):,}")
 
-tab_list, tab_stale, tab_team, tab_removed, tab_export = st.tabs(
-    ["The list", "Not contacted lately", "Team", "Removed", "Export"]
+tab_list, tab_stale, tab_team, tab_removed, tab_check, tab_export = st.tabs(
+    ["The list", "Not contacted lately", "Team", "Removed", "Does it work?", "Export"]
 )
 
 # -- edit + track ----------------------------------------------------------------------------------
@@ -182,6 +182,42 @@ with tab_removed:
                 jobs.track(c.store(), back, {"remove": False})
             c.bump("tracking")
             st.rerun()
+
+with tab_check:
+    method = str(saved["sl_method"].dropna().iloc[0]) if saved["sl_method"].notna().any() else "set"
+    k = len(saved)
+    st.caption(
+        f"Would this way of picking ({method}, {k:,} people) have found the people whose messages travel? "
+        "Pick on the relays before a cut, count who really relayed the picks after it, and compare with the "
+        "simple ways a team could pick (top by relays received, by distinct relayers, …)."
+    )
+    if st.button("Check against the simple ways", key="sl_check", icon=":material/query_stats:"):
+        from graph.jobs.backtest import shortlist_check
+
+        bar = st.progress(0.0, text="checking…")
+        result = shortlist_check(c.store(), method, k, progress=lambda d, t, label: bar.progress(
+            d / max(t, 1), text=f"picking: {label}"))  # fmt: skip
+        bar.empty()
+        st.session_state["sl_check_result"] = (V, method, k, result)
+    if (done := st.session_state.get("sl_check_result")) and done[:3] == (V, method, k):
+        from graph.shortlist.baselines import BASELINES
+        from graph.views import charts
+        from graph.views.backtest import comparison_frame, verdict
+
+        result = done[3]
+        if result is None:
+            st.info("This graph has no timed relays (a follows-only graph), so the picks cannot be checked "
+                    "against what happened next.")  # fmt: skip
+        else:
+            i = result.info
+            st.markdown(f"Picked on the relays before **{str(i['T'])[:10]}**, counted after it: **{method}** "
+                        f"{verdict(result.table, k, list(BASELINES), method)}.")  # fmt: skip
+            st.altair_chart(charts.backtest_chart(charts.backtest_frame(result.table)))
+            st.dataframe(comparison_frame(result.table, k, method).drop(columns=["method"]), hide_index=True,
+                         column_config={"name": "method", "reached": "future relayers", "vs_ours": "vs this list",
+                                        "se": "± (se)", "ratio": "÷ this list"})  # fmt: skip
+            for note in result.notes:
+                st.caption(note)
 
 with tab_export:
     st.caption("Made from the saved list above, with your edits: owners, stages, notes, last contact, locks.")

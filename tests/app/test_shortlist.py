@@ -182,3 +182,17 @@ def test_add_a_person_lists_names(app, switch):
     at.text_input(key="sl_search").input("kofi").run()
     options = at.selectbox(key="sl_match_kofi").options
     assert options and all(o.startswith("@") and " — " in o for o in options)
+
+
+def test_does_it_work_tab_backtests_the_saved_lists_method(app, switch):
+    """Issue #10: the Shortlist page says how the list's method did on the graph's own
+    history against the strongest simple baseline, with a chart and the table."""
+    at = build(switch(app, "shortlist"), method="topk", top=40, team="ana", capacity=40)
+    at.button(key="sl_check").click().run(timeout=600)
+    assert not at.exception, [e.value for e in at.exception]
+    said = " ".join(m.value for m in at.markdown)
+    assert "**topk** reached" in said and "than the best simple way" in said, said
+    table = next(f.value for f in at.dataframe if "reached" in f.value.columns)
+    assert {"top by relays received", "top by distinct relayers"} <= {n.split(": ")[-1] for n in table["name"]}
+    assert (table["reached"] >= 0).all() and len(table) >= 5
+    assert at.get("arrow_vega_lite_chart") or at.get("vega_lite_chart")
