@@ -53,7 +53,13 @@ def card(version: tuple, pid: str, flags: list[str]) -> None:
         st.markdown("**Hangs out with** (tied both ways)")
         friends = [{k: f[k] for k in ("handle", "mutual_follow", "relays", "mentions")} for f in the_card["hangs_out_with"]]
         if friends:
-            st.dataframe(friends, hide_index=True, key="card_friends")
+            st.dataframe(friends, hide_index=True, key="card_friends", width="stretch", column_config={
+                "handle": st.column_config.TextColumn("handle", width="medium"),
+                "mutual_follow": st.column_config.CheckboxColumn("mutual", width="small",
+                                                                 help="They follow each other"),
+                "relays": st.column_config.NumberColumn("relays", width="small", help="Relays, both ways"),
+                "mentions": st.column_config.NumberColumn("ment.", width="small", help="Mentions, both ways"),
+            })  # fmt: skip
         else:
             st.caption("Nobody is tied to them both ways.")
     with k3:
