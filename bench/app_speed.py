@@ -7,8 +7,8 @@ it starts a fresh server and prints:
   and, when the app warms its caches at start, until it says so in its log;
 * **first visit**: a fresh browser context (empty cache) opens the app once it is ready;
   seconds until the Explore network is drawn (a frame holds vis.js's ``network`` with its
-  nodes, and two animation frames have passed), when its script run finished, and the bytes that came over the websocket meanwhile; then a **second visitor**
-  the same way;
+  nodes, and two animation frames have passed), when its script run finished, and the
+  bytes that came over the websocket meanwhile; then a **second visitor** the same way;
 * **slider steps**: "People drawn" one step right (25 more people: a drawing no cache
   holds), seconds until the new network is drawn, the server's rerun (until its
   ``script_finished`` message arrives) alongside, and the websocket bytes of that step;
