@@ -8,7 +8,7 @@ PYTEST_ARGS ?=
 # The shared real datasets the tests and benchmarks read (see the README).
 export INFLUENCE_DATASETS ?= $(abspath ../shared/datasets)
 
-.PHONY: demo test test-fast test-slow bench neo4j-start neo4j-stop lint browser app clean
+.PHONY: demo test test-fast test-slow bench bench-app neo4j-start neo4j-stop lint browser app clean
 
 # setuptools warns on every editable install (UserWarning subclasses); they are not ours to fix
 PIP     := PYTHONWARNINGS=ignore::UserWarning $(BIN)/python -m pip
@@ -53,6 +53,10 @@ test-fast: $(TSTAMP)
 bench: $(STAMP)
 	@set -e; eval "$$(scripts/neo4j-local start)"; trap 'scripts/neo4j-local stop' EXIT; \
 	$(BIN)/python bench/load.py; $(BIN)/python bench/rank.py; $(BIN)/python bench/loaders.py
+
+## bench-app: the app's speed in headless Chromium (first Explore render, slider steps), sample and ego-Twitter
+bench-app: $(TSTAMP) browser
+	$(BIN)/python bench/app_speed.py
 
 neo4j-start:
 	@scripts/neo4j-local start

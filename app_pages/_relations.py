@@ -26,13 +26,20 @@ def rising_pids(version: tuple) -> set[str]:
     return set(rising_voices(data(version), top=None)["pid"])
 
 
-def card(version: tuple, pid: str, flags: list[str]) -> None:
-    """The person card: topics, mutual contacts, active hours, where they stand with us, export."""
-    from graph.jobs.relations import person_card
+@st.cache_data(max_entries=64, show_spinner=False)
+def person_card(version: tuple, pid: str, flags: tuple[str, ...]) -> dict:
+    """:func:`graph.jobs.relations.person_card` for this data version (a rerun for the same
+    person, e.g. a slider step on Explore, reuses it)."""
+    from graph.jobs.relations import person_card as compute
 
     d = data(version)
     bad = d.flags.get(pid)
-    the_card = person_card(d, pid, flags=[*flags, *(bad if bad is not None else [])])
+    return compute(d, pid, flags=[*flags, *(bad if bad is not None else [])])
+
+
+def card(version: tuple, pid: str, flags: list[str]) -> None:
+    """The person card: topics, mutual contacts, active hours, where they stand with us, export."""
+    the_card = person_card(version, pid, tuple(flags))
     st.markdown("**Person card**")
     k1, k2, k3 = st.columns([1.1, 1.2, 1.4])
     with k1:

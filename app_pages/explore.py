@@ -9,7 +9,7 @@ import streamlit as st
 
 from app_pages import _common as c
 from app_pages import _relations as rel
-from app_pages._network import clickable_network
+from app_pages._network import assets_url, clickable_network
 from graph.views import people as views
 from graph.views import person as panel
 from graph.views.drawing import layout, network_html
@@ -149,14 +149,14 @@ def select(V, mode, metric, n, comms, topics, pct, kinds, center, hops, rising=F
 
 
 @st.cache_data(max_entries=32, show_spinner="Drawing the network…")
-def draw(V, what, color_by):
-    """The network page; the selected person is ringed by the component, not here, so
-    selecting someone else needs no new drawing."""
+def draw(V, what, color_by, assets):
+    """The network page (vis-network loaded from ``assets``, not inlined); the selected
+    person is ringed by the component, not here, so selecting someone else needs no new drawing."""
     shown, e, xy, notes, total = select(V, *what)
     brokers = c.brokers(V) & set(shown["pid"])
     page = network_html(
         shown, e, color_by=color_by, size_by=what[1], brokers=brokers, positions=xy,
-        community_names=c.community_labels(V), clickable=True,
+        community_names=c.community_labels(V), clickable=True, assets=assets,
     )  # fmt: skip
     return page, len(shown), len(e), notes, total
 
@@ -174,7 +174,7 @@ what = (
     hops if ego else 0,
     rising and not ego,
 )
-page, n_nodes, n_edges, notes, total = draw(V, what, color_by)
+page, n_nodes, n_edges, notes, total = draw(V, what, color_by, assets_url())
 for note in notes:
     st.info(note)
 if ego:

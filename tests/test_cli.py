@@ -252,11 +252,11 @@ def _served(monkeypatch, args, env):
 
     seen = {}
 
-    def call(cmd, env=None):
-        seen.update(cmd=cmd, env=env)
+    def run_app(cmd, env, url):
+        seen.update(cmd=cmd, env=env, url=url)
         return 0
 
-    monkeypatch.setattr(serve.subprocess, "call", call)
+    monkeypatch.setattr(serve, "run_app", run_app)
     result = CliRunner().invoke(main, args, env={**NO_APP_ENV, **env})
     assert result.exit_code == 0, result.output
     return seen["cmd"], seen["env"], result.output

@@ -6,6 +6,10 @@ import os
 import socket
 import subprocess
 import sys
+import threading
+import time
+import urllib.error
+import urllib.request
 from typing import Any
 
 import click
@@ -27,6 +31,10 @@ def app(obj: Ctx, port: int, headless: bool, expose: bool) -> None:
     Listening beyond this machine (--expose, or a non-loopback app_address) needs a
     login password: INFLUENCE_APP_PASSWORD. Server paths on the Data page are
     limited to the folders in INFLUENCE_UPLOAD_DIRS.
+
+    Once the server answers, the app runs once unseen (Streamlit's script health
+    check) so the store is open and the Explore page's tables and drawing are cached
+    before the first visitor; "caches warm" on stderr says when.
 
     \b
     Examples:
@@ -54,12 +62,70 @@ def app(obj: Ctx, port: int, headless: bool, expose: bool) -> None:
         "--server.address", address,
         "--server.headless", str(headless).lower(), "--browser.gatherUsageStats", "false",
         "--client.toolbarMode", "viewer",  # no "Deploy" button or developer menu for the team
+        "--server.scriptHealthCheckEnabled", "true",  # warm_up() runs the app once through it
     ]  # fmt: skip
     if not is_loopback(address):
         cmd += ["--client.showErrorDetails", "none"]  # no tracebacks for visitors
         say(f"app: listening on {address}:{port}, beyond this machine; every visitor signs in with the password")
     say(f"app: http://{address}:{port}")
-    sys.exit(subprocess.call(cmd, env=env))
+    sys.exit(run_app(cmd, env, f"http://{_local(address)}:{port}"))
+
+
+def run_app(cmd: list[str], env: dict[str, str], url: str) -> int:
+    """Run the Streamlit server ``cmd`` until it stops, warming its caches meanwhile."""
+    proc = subprocess.Popen(cmd, env=env)
+    threading.Thread(target=warm_up, args=(url, proc.poll), daemon=True, name="warm-up").start()
+    try:
+        return proc.wait()
+    except KeyboardInterrupt:  # Ctrl-C reached the server too: let it stop
+        return proc.wait()
+
+
+def warm_up(url: str, stopped: Any = lambda: None, *, timeout: float = 120.0) -> float | None:
+    """Once the app at ``url`` answers, run it once unseen through Streamlit's script
+    health check (``server.scriptHealthCheckEnabled``): the store opens and every table
+    and drawing the landing page needs is cached, in the server's own process, before
+    the first visitor. Says how long it took; returns the seconds, or None if it failed
+    (the first visitor then waits instead). ``stopped()`` is true once the server is gone.
+    """
+    t0 = time.perf_counter()
+    while _get(f"{url}/_stcore/health", 2) != "ok":
+        if stopped() is not None or time.perf_counter() - t0 > timeout:
+            return None
+        time.sleep(0.2)
+    say("app: warming the caches (one unseen run of the app) …")
+    t1 = time.perf_counter()
+    answer = _get(f"{url}/_stcore/script-health-check", timeout)
+    if answer != "ok":
+        say(f"app: warming failed ({answer or 'no answer'}); the first visitor waits instead")
+        return None
+    seconds = time.perf_counter() - t1
+    say(f"app: caches warm in {seconds:.1f}s; the first visit will not wait for them")
+    return seconds
+
+
+def _get(url: str, timeout: float) -> str | None:
+    """The body of a GET, an error's body, or None when nothing answers."""
+    try:
+        with urllib.request.urlopen(url, timeout=timeout) as r:  # noqa: S310 - our own server
+            return r.read().decode(errors="replace")
+    except urllib.error.HTTPError as exc:
+        return exc.read().decode(errors="replace") or str(exc.code)
+    except OSError:
+        return None
+
+
+def _local(address: str) -> str:
+    """How this machine reaches a server listening on ``address``.
+
+    >>> _local("0.0.0.0"), _local("::"), _local("10.1.2.3"), _local("::1")
+    ('127.0.0.1', '[::1]', '10.1.2.3', '[::1]')
+    """
+    if address in ("0.0.0.0", ""):
+        return "127.0.0.1"
+    if ":" in address:
+        return "[::1]" if address == "::" else f"[{address}]"
+    return address
 
 
 def _settings_env(settings: Any) -> dict[str, str]:

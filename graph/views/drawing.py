@@ -2,8 +2,11 @@
 
 Positions are precomputed (igraph Fruchterman-Reingold, seeded) and physics is
 off, so 1,000 nodes stay responsive in the browser (ANCHORS: vis.js with
-physics on never settles past ~1,000). vis.js is inlined and pyvis's Bootstrap
-CDN tags are removed, so nothing is fetched and it works offline.
+physics on never settles past ~1,000). pyvis's Bootstrap CDN tags are removed. vis.js
+(vis-network 9.1.2, Apache-2.0 / MIT, as installed with pyvis: :func:`vis_assets`) is
+either inlined (~0.7 MB per page: it works anywhere, offline) or, given ``assets``, loaded
+from a URL the app serves it at, so the browser fetches it once and each drawing carries
+only its data.
 """
 
 from __future__ import annotations
@@ -13,13 +16,14 @@ import random
 import re
 import threading
 from collections.abc import Iterable, Mapping
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 __all__ = [
     "PALETTE", "EDGE_STYLE", "SELECTED", "UNKNOWN", "community_color", "layout", "legend_entries", "legend_html",
-    "network_html",
+    "network_html", "vis_assets", "VIS_FILES",
 ]  # fmt: skip
 
 #: Community colours (cycled): Tableau's palettes without reds, pinks and greys, which mean
@@ -79,12 +83,18 @@ def layout(pids: list[str], edges: pd.DataFrame, *, seed: int = 0) -> np.ndarray
 
     if not pids:
         return np.zeros((0, 2))
-    pos = {p: i for i, p in enumerate(pids)}
-    pairs = [
-        (pos[s], pos[t])
-        for s, t in zip(edges["source"], edges["target"], strict=True)
-        if s in pos and t in pos and s != t
-    ]
+    index = pd.Index(pids)
+    if index.is_unique:  # vectorised: iterating arrow-backed string columns costs ~5 µs an item
+        s, t = index.get_indexer(edges["source"]), index.get_indexer(edges["target"])
+        keep = (s >= 0) & (t >= 0) & (s != t)
+        pairs = list(zip(s[keep].tolist(), t[keep].tolist(), strict=True))
+    else:
+        pos = {p: i for i, p in enumerate(pids)}
+        pairs = [
+            (pos[s], pos[t])
+            for s, t in zip(edges["source"].tolist(), edges["target"].tolist(), strict=True)
+            if s in pos and t in pos and s != t
+        ]
     g = ig.Graph(n=len(pids), edges=pairs)
     start = np.random.default_rng(seed).uniform(-1, 1, size=(len(pids), 2)).tolist()
     with _RANDOM:  # igraph draws from Python's `random`: seed it, then restore (one thread at a time)
@@ -164,9 +174,11 @@ def network_html(
     community_names: Mapping[int, str] | None = None,
     legend: bool = True,
     clickable: bool = False,
+    assets: str | None = None,
 ) -> str:
-    """A self-contained pyvis page: positions precomputed (igraph Fruchterman-Reingold,
-    seeded), physics off so it stays responsive, vis.js inlined (works offline).
+    """A pyvis page: positions precomputed (igraph Fruchterman-Reingold, seeded), physics
+    off so it stays responsive; vis.js inlined (self-contained, works offline) or, with
+    ``assets`` (a URL folder, ending in ``/``, that serves :data:`VIS_FILES`), loaded from there.
 
     Node size is ``size_by`` (percentile within the drawn set), colour is the
     community or the ``color_by`` metric's percentile; ``highlight`` pids get a
@@ -185,6 +197,9 @@ def network_html(
     (True, False, 2)
     >>> 'influenceSelect(["x:b"])' in page, 'id="legend"' in page
     (True, True)
+    >>> small = network_html(p, e, assets="../vis/")
+    >>> '<script src="../vis/vis-network.min.js"></script>' in small, "cdnjs" in small, len(small) < len(page) // 4
+    (True, False, True)
     """
     people = people.drop_duplicates("pid").reset_index(drop=True)
     pids = people["pid"].astype(str).tolist()
@@ -209,7 +224,8 @@ def network_html(
     radius = (3 + 12 * size**2) * k
     labelled = _labelled(size, xy, handles, font_px, radius)
     net = _network(
-        height=f"{height}px", width="100%", directed=True, cdn_resources="in_line", bgcolor="#ffffff"
+        height=f"{height}px", width="100%", directed=True, cdn_resources="remote" if assets else "in_line",
+        bgcolor="#ffffff",
     )
     for i, row in enumerate(people.to_dict("records")):
         pid = pids[i]
@@ -224,7 +240,8 @@ def network_html(
         net.nodes.append(node)
         net.node_ids.append(pid)
         net.node_map[pid] = node
-    for s, t, kind, w in zip(edges["source"], edges["target"], edges["kind"], edges["weight"], strict=True):
+    columns = (edges[c].tolist() for c in ("source", "target", "kind", "weight"))
+    for s, t, kind, w in zip(*columns, strict=True):
         style = EDGE_STYLE.get(kind, EDGE_STYLE["follows"])
         width = style["width"] * (1 + np.log1p(max(float(w), 1.0) - 1)) if kind != "follows" else style["width"]
         edge = {"from": s, "to": t, "color": style["color"], "width": round(width * max(1.0, k * 0.6), 2),
@@ -239,7 +256,10 @@ def network_html(
     script = _SELECT_JS.replace("__SELECTED__", json.dumps({**SELECTED, "font": font})).replace(
         "__INITIAL__", json.dumps([p for p in dict.fromkeys(highlight) if p in net.node_map])
     )
-    return _offline(net.generate_html()).replace("</body>", f"{key}<script>{script}</script>\n</body>", 1)
+    page = _offline(net.generate_html())
+    if assets:
+        page = _served(page, assets)
+    return page.replace("</body>", f"{key}<script>{script}</script>\n</body>", 1)
 
 
 # -- the legend ------------------------------------------------------------------------------
@@ -408,6 +428,33 @@ _OPTIONS = {
     "edges": {"smooth": False, "arrows": {"to": {"enabled": True, "scaleFactor": 0.35}}, "chosen": False},
     "nodes": {"chosen": False},  # the selected person's only mark is the black ring
 }
+
+
+#: The vis-network files a page with ``assets`` loads (from :func:`vis_assets`).
+VIS_FILES = ("vis-network.min.js", "vis-network.css")
+
+
+def vis_assets() -> Path:
+    """The folder of pyvis's own copy of vis-network (the files :data:`VIS_FILES`), which
+    an app serves as static files instead of inlining them in every drawing.
+
+    >>> all((vis_assets() / f).is_file() for f in VIS_FILES)
+    True
+    """
+    import pyvis
+
+    return Path(pyvis.__file__).parent / "lib" / "vis-9.1.2"
+
+
+def _served(page: str, assets: str) -> str:
+    """Point pyvis's remote (cdnjs) vis-network tags at ``assets`` instead."""
+    css = f'<link rel="stylesheet" href="{assets}{VIS_FILES[1]}" />'
+    js = f'<script src="{assets}{VIS_FILES[0]}"></script>'
+    page, n_css = re.subn(r"<link[^>]*cdnjs[^>]*vis-network[^>]*/>", lambda _: css, page, count=1, flags=re.S)
+    page, n_js = re.subn(r"<script[^>]*cdnjs[^>]*vis-network[^>]*>\s*</script>", lambda _: js, page, count=1, flags=re.S)
+    if (n_css, n_js) != (1, 1) or "cdnjs" in page:
+        raise RuntimeError("pyvis's page template changed: cannot point it at the served vis-network files")
+    return page
 
 
 def _offline(page: str) -> str:

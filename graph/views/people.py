@@ -109,8 +109,14 @@ def top_people(people: pd.DataFrame, metric: str, n: int) -> pd.DataFrame:
     >>> top_people(p, "score", 2).pid.tolist()
     ['c', 'a']
     """
+    n = max(int(n), 0)
+    values = pd.to_numeric(people[metric], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+    known = int(np.count_nonzero(~np.isnan(values)))
+    if 0 < n < known and n < len(people) // 4:  # only the rows that can make the top n get sorted
+        kth = np.partition(values[~np.isnan(values)], known - n)[known - n]  # the n-th largest value
+        people = people[values >= kth]  # ties at the n-th value stay: the pid order decides among them
     ranked = people.sort_values([metric, "pid"], ascending=[False, True], na_position="last")
-    return ranked.head(max(int(n), 0))
+    return ranked.head(n)
 
 
 def search_people(people: pd.DataFrame, text: str, *, limit: int = 50) -> pd.DataFrame:

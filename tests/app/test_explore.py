@@ -37,8 +37,22 @@ def test_overview_and_top_200(app):
     html = network_html(app)
     assert len(drawn_ids(html)) == 200
     assert '"physics": {"enabled": false' in html  # positions precomputed, physics off
-    assert "vis.Network" in html and "cdn.jsdelivr" not in html  # vis.js inlined, works offline
+    assert "vis.Network" in html and "cdn.jsdelivr" not in html and "cdnjs" not in html  # nothing from outside
     assert "top 200 by score: 200 people" in caption_text(app)
+
+
+def test_each_drawing_carries_its_data_not_vis_js(app):
+    """Issue #14: vis-network is served by the app (once per browser tab), not inlined in each drawing."""
+    from graph.views.drawing import VIS_FILES, vis_assets
+
+    html = network_html(app)
+    for name in VIS_FILES:
+        source = (vis_assets() / name).read_text(encoding="utf-8")
+        assert source[len(source) // 2 :][:300] not in html, name
+        assert f'"../app_pages._network.vis_network/{name}"' in html  # next to the component's own page
+    assert len(html.encode()) < 600_000  # 200 people; with vis-network inlined it was over 1 MB
+    app.slider(key="ex_n").set_value(1000).run()
+    assert len(drawn_ids(network_html(app))) == 1000 and len(network_html(app).encode()) < 2_000_000
 
 
 def test_slider_goes_as_far_as_what_is_drawn(app):

@@ -30,6 +30,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.timeout(300)]
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts"
+LOGS: dict[str, Path] = {}  # server URL -> its log
+REQUESTS: list[str] = []  # every URL the main page's context requested
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-dev-shm-usage"]
 WIDTH = 1400
 
@@ -76,6 +78,7 @@ def server(tmp_path_factory):
         cwd=tmp, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
     )  # fmt: skip
     url = f"http://127.0.0.1:{port}"
+    LOGS[url] = tmp / "app.log"
     try:
         deadline = time.monotonic() + 60
         while True:
@@ -112,6 +115,7 @@ def browser():
 @pytest.fixture(scope="module")
 def page(browser, server):
     context = browser.new_context(viewport={"width": WIDTH, "height": 1000}, accept_downloads=True)
+    context.on("request", lambda request: REQUESTS.append(request.url))
     pg = context.new_page()
     pg.set_default_timeout(60_000)
     pg.goto(server)
@@ -186,6 +190,30 @@ def test_deep_link_on_a_fresh_server(browser, server):
         assert pg.locator('[data-testid="stSidebarNav"]').get_by_role("link", name="Insight").count() == 1
     finally:
         context.close()
+
+
+def test_caches_warm_at_start(server):
+    """Issue #14: `influence app` runs the app once unseen as soon as it answers, so the first
+    visitor finds the store open and the Explore page's tables and drawing cached."""
+    log = LOGS[server]
+    deadline = time.monotonic() + 240
+    while "caches warm in" not in log.read_text() and time.monotonic() < deadline:
+        assert "warming failed" not in log.read_text(), log.read_text()[-2000:]
+        time.sleep(0.5)
+    assert "app: caches warm in" in log.read_text(), log.read_text()[-2000:]
+    with urllib.request.urlopen(f"{server}/_stcore/script-health-check", timeout=120) as r:
+        assert r.status == 200 and r.read() == b"ok"
+
+
+def test_vis_network_is_served_as_a_static_file(server):
+    """Issue #14: the app serves pyvis's installed vis-network files (the drawing loads them)."""
+    from graph.views.drawing import VIS_FILES, vis_assets
+
+    for name in VIS_FILES:
+        with urllib.request.urlopen(f"{server}/component/app_pages._network.vis_network/{name}", timeout=30) as r:
+            assert r.status == 200
+            assert r.headers["Content-Type"].split(";")[0] in ("text/javascript", "application/javascript", "text/css")
+            assert r.read() == (vis_assets() / name).read_bytes()
 
 
 def test_explore(page):
@@ -273,8 +301,11 @@ def test_500_nodes_render_and_respond(page):
     frame.evaluate("() => { window.__old = true; }")
     page.locator('[data-testid="stSelectbox"]').filter(has_text="Colour by").click()
     page.get_by_role("option", name="pagerank", exact=True).click()
-    redrawn(page, 500, timeout=180)  # functional: a new drawing arrives (speed is bench/app.py's job)
+    redrawn(page, 500, timeout=180)  # functional: a new drawing arrives (speed is bench/app_speed.py's job)
     frame = network(page)
+    vis = [u for u in REQUESTS if u.split("?")[0].endswith("/vis-network.min.js")]
+    assert len(vis) == 1, vis  # fetched once for every drawing so far (issue #14), never inlined
+    assert frame.evaluate("() => typeof vis.Network") == "function"
     scale = frame.evaluate("() => { network.moveTo({scale: 2.0}); network.redraw(); return network.getScale(); }")
     assert scale == 2.0  # it still responds to zoom
     assert frame.evaluate("() => network.body.data.nodes.get().filter(n => n.color).length") == 500
