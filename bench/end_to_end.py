@@ -17,6 +17,7 @@ file. Every run is a child process (peak RSS is its own); runs are interleaved
 
     python bench/end_to_end.py                 # both sizes, 2 rounds
     python bench/end_to_end.py --skip-big --rounds 3
+    python bench/end_to_end.py --skip-ego --rounds 1   # the 10M-edge graph only
 """
 
 from __future__ import annotations
@@ -176,10 +177,12 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--rounds", type=int, default=2)
     ap.add_argument("--skip-big", action="store_true", help="ego-Twitter only")
+    ap.add_argument("--skip-ego", action="store_true", help="the 10M-edge graph only")
     args = ap.parse_args()
     if not EGO.exists():
         sys.exit(f"{EGO} not found: set INFLUENCE_DATASETS")
-    bench("SNAP ego-Twitter, 81k people / 1.77M follows", EGO, args.rounds)
+    if not args.skip_ego:
+        bench("SNAP ego-Twitter, 81k people / 1.77M follows", EGO, args.rounds)
     if not args.skip_big:
         with tempfile.TemporaryDirectory() as tmp:
             print("\nwriting the 10M-edge synthetic file …", flush=True)

@@ -1,21 +1,23 @@
 """What every ``influence`` command shares: the group, the store options, errors, output.
 
-Module-level imports here are click and the standard library only, so
+Module-level imports here are click and the standard library only, and the group
+imports a command's module only when that command runs (:class:`LazyGroup`), so
 ``influence --help`` starts fast; each command imports what it needs when it runs.
 """
 
 from __future__ import annotations
 
 import functools
+import importlib
 import resource
 import sys
-import traceback
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
 import click
 
+from graph.cli.quick_help import COMMANDS, GROUP_HELP, MAX_WIDTH, OPTION_HELP
 from graph.errors import InfluenceError, QueryRefused
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -80,6 +82,8 @@ def friendly_errors(fn: F) -> F:
         except Exception as exc:
             ctx = click.get_current_context(silent=True)
             if ctx is not None and ctx.find_root().params.get("debug"):
+                import traceback
+
                 traceback.print_exc()
             else:
                 say(
@@ -218,29 +222,43 @@ def split_list(text: str | None) -> list[str] | None:
     return items or None
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
-@click.option("--data-dir", default=None, help="Embedded store folder (default .influence; env INFLUENCE_DATA_DIR).")
-@click.option(
-    "--store",
-    type=click.Choice(["auto", "embedded", "neo4j"]),
-    default=None,
-    help="Where the graph lives; auto = Neo4j when NEO4J_URI is set, else embedded.",
-)
+
+
+class LazyGroup(click.Group):
+    """A group whose commands are imported when one runs (or its help is asked for);
+    the group's own ``--help`` lists them from
+    :data:`graph.cli.quick_help.COMMANDS` without importing any."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*self.commands, *COMMANDS})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in self.commands and cmd_name in COMMANDS:
+            importlib.import_module(COMMANDS[cmd_name][0])  # registers it on this group
+        return super().get_command(ctx, cmd_name)
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """As click does, with a stand-in (the help's first paragraph) for a command not imported."""
+        rows = []
+        names = self.list_commands(ctx)
+        limit = formatter.width - 6 - max(map(len, names), default=0)
+        for name in names:
+            cmd = self.commands.get(name) or click.Command(name, help=COMMANDS[name][1])
+            if not cmd.hidden:
+                rows.append((name, cmd.get_short_help_str(limit)))
+        if rows:
+            with formatter.section("Commands"):
+                formatter.write_dl(rows)
+
+
+@click.group(cls=LazyGroup, help=GROUP_HELP,
+             context_settings={"help_option_names": ["-h", "--help"], "max_content_width": MAX_WIDTH})  # fmt: skip
+@click.option("--data-dir", default=None, help=OPTION_HELP["--data-dir"])
+@click.option("--store", type=click.Choice(["auto", "embedded", "neo4j"]), default=None, help=OPTION_HELP["--store"])
 @click.option("--setting", "settings", type=(str, str), multiple=True, metavar="NAME VALUE",
-              help="Any setting by name (see `influence settings`); repeatable.")  # fmt: skip
-@click.option("--debug", is_flag=True, help="Show the traceback of an internal error.")
+              help=OPTION_HELP["--setting"])  # fmt: skip
+@click.option("--debug", is_flag=True, help=OPTION_HELP["--debug"])
 @click.pass_context
 def main(ctx: click.Context, data_dir: str | None, store: str | None, settings: tuple, debug: bool) -> None:
-    """Influencer network graph explorer.
-
-    Options such as --store, --data-dir and --setting work before or after the
-    command. Settings also come from the environment and a .env file.
-
-    \b
-    Example:
-      influence load sample_data/
-      influence rank
-      influence shortlist --top 300 --out shortlist.csv
-    """
     ctx.obj = Ctx({"data_dir": data_dir, "store": store, **_parse_settings(settings)})
     ctx.call_on_close(ctx.obj.close)

@@ -522,7 +522,9 @@ def simulate_spread(
     return float(world_spreads(graph, seeds, p=p, rounds=rounds, seed=seed).mean())
 
 
-def rr_sets(graph: PropagationGraph, count: int, *, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+def rr_sets(
+    graph: PropagationGraph, count: int, *, seed: int = 0, compiled: bool | None = None
+) -> tuple[np.ndarray, np.ndarray]:
     """Random reverse-reachable sets: who would have reached a random person.
 
     Returns ``(indptr, members)``: set ``j`` is ``members[indptr[j]:indptr[j+1]]``.
@@ -533,17 +535,33 @@ def rr_sets(graph: PropagationGraph, count: int, *, seed: int = 0) -> tuple[np.n
     Roots are stratified: every node is a root ``count // n`` or ``count // n + 1``
     times (random permutations), which keeps the estimate unbiased and makes it
     exact wherever the walk is deterministic (e.g. relays only, ``relay_p = 1``).
+    ``compiled``: walk each set with :mod:`graph.shortlist.rr_compiled` (default where
+    numba is installed) or level by level with arrays; the same sets either way.
 
     >>> g = propagation_graph(EdgeArrays.from_pairs([("a", "b")]), p=1.0)
     >>> ptr, mem = rr_sets(g, 4, seed=1)
     >>> int(ptr[-1]) >= 4
     True
     """
-    rev = graph.reverse
-    n, (thr, rthr) = graph.n, graph.thresholds
     rng = np.random.default_rng(seed)
-    roots = np.argsort(rng.random((-(-count // max(n, 1)), n)), axis=1).ravel()[:count]
-    batch = max(1, _VISITED_CELLS // n)
+    roots = np.argsort(rng.random((-(-count // max(graph.n, 1)), graph.n)), axis=1).ravel()[:count]
+    from graph.shortlist import rr_compiled
+
+    if compiled is None:
+        compiled = rr_compiled.available()
+    if not compiled:
+        return _rr_arrays(graph, roots, seed)
+    thr, rthr = graph.thresholds
+    relays = graph.relay_reverse if graph.relay_m else None
+    return rr_compiled.rr_walk(roots, graph.n, graph.reverse, thr, _salt(seed, 1), relays, rthr, _salt(seed, 3))
+
+
+def _rr_arrays(graph: PropagationGraph, roots: np.ndarray, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`rr_sets` with array operations, batches of sets level by level (the reference
+    for :mod:`graph.shortlist.rr_compiled`)."""
+    rev, count = graph.reverse, len(roots)
+    n, (thr, rthr) = graph.n, graph.thresholds
+    batch = max(1, _VISITED_CELLS // max(n, 1))
     sets, members = [], []
     visited = np.zeros(min(batch, count) * n, dtype=bool)
     for lo in range(0, count, batch):

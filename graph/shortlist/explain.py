@@ -129,13 +129,26 @@ def _percentiles(table: pd.DataFrame, min_rows: int = 100) -> pd.DataFrame:
     return pd.DataFrame({m: pd.to_numeric(v, errors="coerce") for m, v in given.items()}, index=table.index)
 
 
-def _audience(relay_events: pd.DataFrame | None, follows: EdgeArrays | None) -> pd.DataFrame:
-    """(pid, member) pairs: who relays or follows each person."""
+def _audience(
+    relay_events: pd.DataFrame | None, follows: EdgeArrays | None, only: set | None = None
+) -> pd.DataFrame:
+    """(pid, member) pairs: who relays or follows each person (``only`` these pids: the
+    edges are cut to them first, by index, before any string is built).
+
+    >>> f = EdgeArrays.from_pairs([("b", "a"), ("c", "a"), ("a", "b")])
+    >>> _audience(None, f, only={"a"}).values.tolist()
+    [['a', 'b'], ['a', 'c']]
+    """
     parts = []
     if relay_events is not None and len(relay_events):
-        parts.append(pd.DataFrame({"pid": relay_events["author"], "member": relay_events["person"]}))
+        ev = relay_events if only is None else relay_events[relay_events["author"].isin(only)]
+        parts.append(pd.DataFrame({"pid": ev["author"], "member": ev["person"]}))
     if follows is not None and follows.m:
-        parts.append(pd.DataFrame({"pid": follows.nodes[follows.dst], "member": follows.nodes[follows.src]}))
+        src, dst = follows.src, follows.dst
+        if only is not None:
+            keep = np.isin(dst, np.flatnonzero(pd.Index(follows.nodes).isin(list(only))))
+            src, dst = src[keep], dst[keep]
+        parts.append(pd.DataFrame({"pid": follows.nodes[dst], "member": follows.nodes[src]}))
     if not parts:
         return pd.DataFrame({"pid": [], "member": []})
     return pd.concat(parts, ignore_index=True).drop_duplicates()
@@ -218,8 +231,7 @@ def reasons(
         people = relay_events.groupby("author")["person"].nunique()
     bridges = pd.Series(dtype=float)
     if "community" in table:
-        audience = _audience(relay_events, follows)
-        audience = audience[audience["pid"].isin(set(rows["pid"]))]
+        audience = _audience(relay_events, follows, only=set(rows["pid"]))
         bridges = _bridges(table, audience, bridge_share, min_bridge_people)
     pct = _percentiles(table)[keep]
     values = pct.to_numpy(dtype=float).reshape(len(rows), -1)

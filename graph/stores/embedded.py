@@ -204,7 +204,10 @@ class EmbeddedStore(Store):
             conn = self._conn()
             try:
                 conn.execute("BEGIN TRANSACTION")
-                conn.execute(q.LB_UPDATE_PEOPLE.format(sets=sets), {"df": _arrow(frame)})
+                frame = _in_store_order(conn, frame)
+                for lo in range(0, len(frame), _UPDATE_ROWS):
+                    part = frame.iloc[lo : lo + _UPDATE_ROWS]
+                    conn.execute(q.LB_UPDATE_PEOPLE.format(sets=sets), {"df": _arrow(part)})
                 conn.execute("COMMIT")
             except Exception as exc:
                 _rollback(conn)
@@ -365,6 +368,25 @@ class _WriteLock:
     def __exit__(self, *exc: object) -> None:
         self._file.release()
         self._thread.release()
+
+
+#: Updates of people (scores, tracking): rows per statement, and the size from which rows
+#: are first sorted into the store's own order. Measured with ladybug 0.22 (12 score
+#: columns, 2 cores): 1M rows in random order 127 s in one statement, 72 s in 100k-row
+#: statements; in store order 34-36 s either way (250k random: 28 s / 24 s).
+_UPDATE_ROWS = 100_000
+_SORT_ROWS = 10_000
+
+
+def _in_store_order(conn: Any, frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` sorted by each person's place in the node table (unknown pids last),
+    so that an update walks the columns forward; small updates are left as they are."""
+    if len(frame) < _SORT_ROWS:
+        return frame
+    nodes = conn.execute(q.LB_NODE_OFFSETS).get_as_arrow()
+    place = pd.Series(nodes.column("o").to_numpy(), index=nodes.column("pid").to_numpy(zero_copy_only=False))
+    key = place.reindex(frame["pid"].to_numpy(dtype=object)).to_numpy(dtype=float)
+    return frame.iloc[np.argsort(np.nan_to_num(key, nan=np.inf), kind="stable")]
 
 
 def _for_update(frame: pd.DataFrame) -> pd.DataFrame:

@@ -67,6 +67,9 @@ class Neo4jStore(Store):
     #: of scripts/neo4j-local: 1.77M new relationships in one transaction exceed its
     #: 1.4 GiB transaction memory pool while committing; 500k stay well below.
     tx_rows: int = 500_000
+    #: rows per statement when setting properties on people (scores, tracking), sent
+    #: as one list per column: few statements, little per-row overhead
+    update_rows: int = 50_000
 
     def __init__(
         self,
@@ -295,12 +298,12 @@ class Neo4jStore(Store):
     def _update_people(self, frame: pd.DataFrame) -> int:
         if frame.empty or len(frame.columns) < 2:
             return 0
-        sets = ", ".join(f"p.{c} = row.{c}" for c in frame.columns if c != "pid")
-        text = q.NEO_UPDATE_PEOPLE.format(sets=sets)
-        rows = bulk.records(frame)
+        cols = [c for c in frame.columns if c != "pid"]
+        text = q.NEO_UPDATE_PEOPLE_COLUMNS.format(sets=", ".join(f"p.{c} = ${c}[i]" for c in cols))
+        columns = {c: bulk.values(frame[c]) for c in ["pid", *cols]}
 
         def work(tx: Any) -> int:
-            n = bulk.update_in_batches(tx, text, rows, self.batch_size)
+            n = bulk.update_columns(tx, text, columns, self.update_rows)
             tx.run(q.NEO_TOUCH).consume()  # in the same transaction: readers see both or neither
             return n
 

@@ -73,16 +73,11 @@ def _node_ids(tx: Any, label: str) -> tuple[pd.Series, pd.Series]:
 
 def edge_ids(tx: Any, kind: str) -> dict[str, np.ndarray]:
     """Edges of ``kind`` as internal ids (``s``, ``d``) plus aligned property arrays."""
-    src: list[int] = []
-    lens: list[int] = []
     cols: dict[str, list[Any]] = {}
     for rec in tx.run(q.NEO_EDGE_IDS[kind]):
-        src.append(rec["s"])
-        lens.append(len(rec["d"]))
-        for key in rec.keys()[1:]:
+        for key in rec.keys():
             cols.setdefault(key, []).extend(rec[key])
-    out = {"s": np.repeat(np.array(src, dtype=np.int64), np.array(lens, dtype=np.int64))}
-    out["d"] = np.array(cols.pop("d", []), dtype=np.int64)
+    out = {"s": np.array(cols.pop("s", []), dtype=np.int64), "d": np.array(cols.pop("d", []), dtype=np.int64)}
     out.update({k: np.array(v, dtype=object) for k, v in cols.items()})
     if "count" in out:
         out["count"] = out["count"].astype(np.int64)
@@ -174,6 +169,15 @@ def values(col: pd.Series) -> list[Any]:
     if q.PERSON_PROPS.get(name) == "BOOLEAN":
         return [None if v is None else bool(v) for v in out]
     return [list(v) if isinstance(v, (np.ndarray, tuple)) else v for v in out]
+
+
+def update_columns(tx: Any, text: str, columns: dict[str, list[Any]], size: int) -> int:
+    """Run ``text`` (one list parameter per column) over ``size`` rows at a time."""
+    rows = len(next(iter(columns.values()), []))
+    n = 0
+    for i in range(0, rows, size):
+        n += int(tx.run(text, {c: v[i : i + size] for c, v in columns.items()}).single()["n"])
+    return n
 
 
 def update_in_batches(tx: Any, text: str, rows: list[dict[str, Any]], size: int) -> int:

@@ -106,6 +106,23 @@ def test_scores_and_tracking_write_back(store, tmp_path):
     assert top["h"].tolist() == ["ana", "ben"]
 
 
+def test_a_large_write_back_is_sorted_into_store_order_and_split(store, monkeypatch):
+    """Issue #14: updates from 10k rows are sorted by each person's place in the node table
+    and sent 100k rows a statement (here 3 and 2, on a tiny graph); every row lands once."""
+    import graph.stores.embedded as embedded
+
+    monkeypatch.setattr(embedded, "_SORT_ROWS", 3)
+    monkeypatch.setattr(embedded, "_UPDATE_ROWS", 2)
+    store.load(parse_snap(__import__("io").StringIO("".join(f"{i} {i + 1}\n" for i in range(9))), kind="follows"))
+    pids = [f"x:{i}" for i in (7, 2, 9, 0, 5, 1, 8, 3, 6, 4)] + ["x:nobody"]
+    rank = {p: i for i, p in enumerate(pids)}
+    n = store.write_scores(pd.DataFrame({"pid": pids, "pagerank": [rank[p] / 10 for p in pids],
+                                         "kshell": [rank[p] for p in pids]}))  # fmt: skip
+    assert n == len(pids)  # rows given (the unknown one matches nobody)
+    p = store.people().set_index("pid")
+    assert all(p.loc[q, "pagerank"] == rank[q] / 10 and p.loc[q, "kshell"] == rank[q] for q in pids[:-1])
+
+
 def test_cypher_limits(store, tmp_path):
     store.load(tiny(tmp_path))
     assert len(store.cypher("MATCH (p:Person) RETURN p.pid", max_rows=2)) == 2

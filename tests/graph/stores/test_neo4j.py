@@ -157,6 +157,19 @@ def test_scores_are_properties_an_analyst_can_sort_by(neo4j_store):
     )
 
 
+def test_a_write_back_in_several_statements_sets_every_row_once(neo4j_store, monkeypatch):
+    """Scores go as one list per column, ``update_rows`` rows a statement (issue #14)."""
+    neo4j_store.load(_tiny())
+    monkeypatch.setattr(neo4j_store, "update_rows", 2)
+    pids = ["x:dan", "x:nobody", "x:ann", "x:cat", "x:bob"]
+    n = neo4j_store.write_scores(pd.DataFrame({"pid": pids, "pagerank": [0.4, 0.9, 0.1, np.nan, 0.3],
+                                               "followers": [1, 2, 3, 4, 5]}))  # fmt: skip
+    assert n == 4
+    p = neo4j_store.people().set_index("pid")
+    assert p.loc[["x:dan", "x:ann", "x:bob"], "pagerank"].tolist() == [0.4, 0.1, 0.3]
+    assert pd.isna(p.loc["x:cat", "pagerank"]) and p.loc[["x:dan", "x:cat"], "followers"].tolist() == [1, 4]
+
+
 def test_query_results_are_drawable_dicts(neo4j_store):
     from graph.views.cypher_results import display_frame, result_graph
 
