@@ -282,7 +282,7 @@ def test_demo_loads_the_sample_and_declares_its_own_accounts(tmp_path, monkeypat
     from graph.stores.embedded import EmbeddedStore
 
     store = tmp_path / "demo"
-    _, _, output = _served(monkeypatch, ["--data-dir", str(store), "demo"], {})
+    _, _, output = _served(monkeypatch, ["--data-dir", str(store), "--store", "embedded", "demo"], {})
     assert "declared the sample's own accounts" in output
     with EmbeddedStore(str(store)) as s:
         people = s.people()
