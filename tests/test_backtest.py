@@ -56,3 +56,19 @@ def test_no_timed_relays_is_one_line(tmp_path):
     assert p.returncode == 1 and "no timed relays in this graph" in p.stderr and "Traceback" not in p.stderr
     bad = influence("backtest", "--top", "ten", data_dir=d, check=False)
     assert bad.returncode == 1 and "--top takes sizes like 50,100,300" in bad.stderr
+
+
+def test_the_same_store_gives_the_same_backtest_whatever_order_rows_come_in(topolstm_store, monkeypatch):
+    """The embedded store returns relay events in no fixed order (a parallel scan); the
+    backtest sorts them, so the past's ranking, the picks and the figures never change."""
+    from graph.jobs.backtest import shortlist_check
+    from graph.stores.embedded import EmbeddedStore
+
+    with EmbeddedStore(str(topolstm_store)) as store:
+        first = shortlist_check(store, "set", 50, bootstrap=20).table
+        events = store.relay_events()
+        shuffled = events.sample(frac=1.0, random_state=7).reset_index(drop=True)
+        assert not shuffled.equals(events)
+        monkeypatch.setattr(store, "relay_events", lambda *a, **k: shuffled.copy())
+        again = shortlist_check(store, "set", 50, bootstrap=20).table
+    assert again.drop(columns=["secs"], errors="ignore").equals(first.drop(columns=["secs"], errors="ignore"))

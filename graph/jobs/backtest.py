@@ -32,7 +32,11 @@ def timed_relays(store: Store) -> tuple[pd.DataFrame, EdgeArrays | None]:
             "no timed relays in this graph: a backtest needs relay events with times (retweets, reposts, "
             "boosts with their dates); a follows-only graph cannot show who relays the picks later"
         )
-    events = events.assign(cascade=cascade_of(events["post_id"])).reset_index(drop=True)
+    # the store returns rows in no fixed order (a parallel scan): sort, so a backtest (and
+    # the ranking of the past inside it) is the same in every run
+    keys = [c for c in ("at", "post_id", "person", "author") if c in events]
+    events = events.sort_values(keys, kind="stable").assign(cascade=lambda e: cascade_of(e["post_id"]))
+    events = events.reset_index(drop=True)
     follows = store.edge_arrays("follows")
     return events, (follows if follows.m else None)
 

@@ -248,13 +248,13 @@ def backtest_frame(table: pd.DataFrame) -> pd.DataFrame:
 
 def backtest_chart(frame: pd.DataFrame) -> alt.Chart:
     """Bars of future reach per method, one panel per shortlist size; ours highlighted."""
-    base = alt.Chart(frame).encode(y=alt.Y("method:N", sort="-x", title=None))
+    base = alt.Chart(frame).encode(y=alt.Y("method:N", sort="-x", title=None, axis=alt.Axis(labelLimit=240)))
     bars = base.mark_bar().encode(
         x=alt.X("reached:Q", title="distinct people who relayed the picks later"),
         color=alt.condition(alt.datum.key == "set", alt.value("#4e79a7"), alt.value("#bab0ac")),
         tooltip=["method:N", "k:O", alt.Tooltip("reached:Q", format=",.0f")],
     )
-    err = base.mark_errorbar().encode(x="low:Q", x2="high:Q")
+    err = base.mark_errorbar().encode(x=alt.X("low:Q", title="distinct people who relayed the picks later"), x2="high:Q")
     return (bars + err).properties(height=220, width=260).facet(
         column=alt.Column("k:O", title="shortlist size k")
     )
