@@ -47,8 +47,8 @@ greedy coverage of past relayers) in all 18 Twitter15/16 cells. First-hop relays
 with fitted seed activity (``influence backtest``, audience, x the best baseline of each
 cell): Twitter15/16 +4 to +24 % at k = 50, +2 to +3 % at k = 100, -0.2 to +0.3 % at
 k = 300 (300 is 40-60 % of all past authors there; the dips are under one standard
-error); Topo-LSTM +3 to +20 % at k = 50, -1.8 to +3 % at k = 100, +1 to +12 % at k = 300;
-the fictitious sample network 0.917-0.971 at k = 50 and 0.98-1.05 at k = 100/300 (there
+error); Topo-LSTM +4 to +20 % at k = 50, +0.7 to +4 % at k = 100, +1 to +13 % at k = 300;
+the fictitious sample network 0.905-0.971 at k = 50 and 0.99-1.03 at k = 100/300 (there
 past relayers come back 40 % of the time, so a distinct audience saturates and
 favouring frequent posters buys nothing; crediting followers as future relayers, a
 per-author new-relayer rate and recency-weighted activity were tried and did worse).
