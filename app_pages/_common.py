@@ -342,3 +342,20 @@ def need_ranking(p: pd.DataFrame) -> bool:
         st.page_link("app_pages/data.py", label="Go to Data", icon=":material/upload:")
         return True
     return False
+
+
+def show_backtest(result, ours: str = "set", *, label: str = "default") -> None:  # noqa: ANN001
+    """The backtest as both pages show it: the chart, then per shortlist size one sentence
+    against the best simple way and the table (``ours`` is the method compared)."""
+    from graph.shortlist.baselines import BASELINES
+    from graph.views import charts
+    from graph.views.backtest import comparison_frame, verdict
+
+    st.altair_chart(charts.backtest_chart(charts.backtest_frame(result.table)))
+    for k in sorted(result.table["k"].unique()):
+        st.markdown(f"**k = {k}**: **{ours}** {verdict(result.table, k, list(BASELINES), ours)}.")
+        st.dataframe(comparison_frame(result.table, k, ours).drop(columns=["method"]), hide_index=True,
+                     column_config={"name": "method", "reached": "future relayers", "vs_ours": f"vs {label}",
+                                    "se": "± (se)", "ratio": f"÷ {label}"})  # fmt: skip
+    for note in result.notes:
+        st.caption(note)

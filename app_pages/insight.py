@@ -90,18 +90,8 @@ if run_bt:
         bar.empty()
         st.error(f"Cannot backtest this graph: {err}")
 if (saved_bt := st.session_state.get("in_bt")) and saved_bt[0] == V:
-    from graph.shortlist.baselines import BASELINES
-    from graph.views.backtest import comparison_frame, verdict
-
     result = saved_bt[1]
     i = result.info
     st.caption(f"Cut at {str(i['T'])[:16]}: {i['n_past']:,} relays before, {i['n_future']:,} after, "
                f"in {i['n_units']:,} cascades.")  # fmt: skip
-    st.altair_chart(charts.backtest_chart(charts.backtest_frame(result.table)))
-    for k in sorted(result.table["k"].unique()):
-        st.markdown(f"**k = {k}**: the default {verdict(result.table, k, list(BASELINES))}.")
-        st.dataframe(comparison_frame(result.table, k).drop(columns=["method"]), hide_index=True,
-                     column_config={"name": "method", "reached": "future relayers", "vs_ours": "vs default",
-                                    "se": "± (se)", "ratio": "÷ default"})  # fmt: skip
-    for note in result.notes:
-        st.caption(note)
+    c.show_backtest(result)

@@ -200,24 +200,13 @@ with tab_check:
         bar.empty()
         st.session_state["sl_check_result"] = (V, method, k, result)
     if (done := st.session_state.get("sl_check_result")) and done[:3] == (V, method, k):
-        from graph.shortlist.baselines import BASELINES
-        from graph.views import charts
-        from graph.views.backtest import comparison_frame, verdict
-
         result = done[3]
         if result is None:
             st.info("This graph has no timed relays (a follows-only graph), so the picks cannot be checked "
                     "against what happened next.")  # fmt: skip
         else:
-            i = result.info
-            st.markdown(f"Picked on the relays before **{str(i['T'])[:10]}**, counted after it: **{method}** "
-                        f"{verdict(result.table, k, list(BASELINES), method)}.")  # fmt: skip
-            st.altair_chart(charts.backtest_chart(charts.backtest_frame(result.table)))
-            st.dataframe(comparison_frame(result.table, k, method).drop(columns=["method"]), hide_index=True,
-                         column_config={"name": "method", "reached": "future relayers", "vs_ours": "vs this list",
-                                        "se": "± (se)", "ratio": "÷ this list"})  # fmt: skip
-            for note in result.notes:
-                st.caption(note)
+            st.caption(f"Picked on the relays before {str(result.info['T'])[:10]}, counted after it.")
+            c.show_backtest(result, method, label="this list")
 
 with tab_export:
     st.caption("Made from the saved list above, with your edits: owners, stages, notes, last contact, locks.")

@@ -1,7 +1,7 @@
 """What the app draws, as pure functions over the store's tables (no streamlit here).
 
 * choosing people: :func:`filter_people`, :func:`top_people`, :func:`search_people`;
-* edges among them: :func:`subgraph_edges`, the ego network :func:`ego_pids`,
+* edges among them: :func:`subgraph_edges`, the ego network :func:`ego_network`,
   who relays someone :func:`top_relayers`, brokers :func:`broker_pids`;
 * the person panel: :func:`score_rows`, :func:`person_flags` (from :mod:`graph.views.person`);
 * the pyvis network: :func:`network_html` (from :mod:`graph.views.drawing`).
@@ -33,7 +33,6 @@ __all__ = [
     "search_people",
     "subgraph_edges",
     "heaviest",
-    "ego_pids",
     "ego_network",
     "top_relayers",
     "broker_pids",
@@ -246,24 +245,6 @@ def ego_network(
             nbrs = nbrs[np.lexsort((nbrs, -np.nan_to_num(priority[nbrs], nan=-np.inf)))]
         order.extend(nbrs.tolist())
     return [str(nodes[i]) for i in order[:limit]], int(seen.sum())
-
-
-def ego_pids(
-    edges: Mapping[str, EdgeArrays],
-    center: str,
-    *,
-    hops: int = 1,
-    limit: int = 300,
-    priority: np.ndarray | None = None,
-    kinds: Iterable[str] = ("follows", "relays", "mentions"),
-) -> list[str]:
-    """The people of :func:`ego_network`, without the count.
-
-    >>> e = {"follows": EdgeArrays.from_pairs([("a", "b"), ("b", "c"), ("c", "d")])}
-    >>> ego_pids(e, "b"), ego_pids(e, "b", hops=2), ego_pids(e, "b", hops=2, limit=2)
-    (['b', 'a', 'c'], ['b', 'a', 'c', 'd'], ['b', 'a'])
-    """
-    return ego_network(edges, center, hops=hops, limit=limit, priority=priority, kinds=kinds)[0]
 
 
 def top_relayers(relays: EdgeArrays, pid: str, *, top: int = 10) -> pd.DataFrame:
