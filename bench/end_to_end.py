@@ -3,7 +3,11 @@
 Same input file for everyone (a SNAP edge list, gzip): SNAP ego-Twitter (81k people,
 1.77M follows) and a synthetic 1M-node / 10M-edge follow graph written once to a temp
 file. Every run is a child process (peak RSS is its own); runs are interleaved
-(ours, igraph, networkit, ours, …) so a busy machine hurts all alike.
+(ours, igraph, networkit, ours, …) so a busy machine hurts all alike. Everyone uses the
+cores it would use by default (``--threads all``: networkit's parallel algorithms and our
+compiled betweenness and reverse-reachable sampling on every core; igraph is serial);
+``--threads 1`` pins networkit and ours to one core, for a like-for-like single-core
+figure.
 
 * **ours**: ``influence load`` into a fresh embedded store, ``rank`` (every metric:
   PageRank, HITS, k-shell, sampled betweenness, Louvain, …, written back to the store),
@@ -18,6 +22,7 @@ file. Every run is a child process (peak RSS is its own); runs are interleaved
     python bench/end_to_end.py                 # both sizes, 2 rounds
     python bench/end_to_end.py --skip-big --rounds 3
     python bench/end_to_end.py --skip-ego --rounds 1   # the 10M-edge graph only
+    python bench/end_to_end.py --skip-big --threads 1  # one core each
 """
 
 from __future__ import annotations
@@ -75,7 +80,14 @@ def _sources(n: int, m: int) -> list[int] | None:
     return None if k is None else random.Random(0).sample(range(n), k)
 
 
-def child_ours(path: str) -> dict:
+def _pin(threads: str) -> None:
+    """One core for this child (numba reads NUMBA_NUM_THREADS when first imported)."""
+    if threads == "1":
+        os.environ["NUMBA_NUM_THREADS"] = "1"
+
+
+def child_ours(path: str, threads: str = "all") -> dict:
+    _pin(threads)
     from graph.jobs import build_shortlist, load_files, rank
     from graph.shortlist.request import ShortlistRequest
     from graph.stores.embedded import EmbeddedStore
@@ -96,7 +108,7 @@ def child_ours(path: str) -> dict:
     return out
 
 
-def child_igraph(path: str) -> dict:
+def child_igraph(path: str, threads: str = "all") -> dict:
     import igraph as ig
 
     out: dict = {}
@@ -117,10 +129,11 @@ def child_igraph(path: str) -> dict:
     return out
 
 
-def child_networkit(path: str) -> dict:
+def child_networkit(path: str, threads: str = "all") -> dict:
     import networkit as nk
 
-    nk.setNumberOfThreads(1)
+    if threads == "1":
+        nk.setNumberOfThreads(1)
     out: dict = {}
     t0 = time.perf_counter()
     src, dst, n = _edges(path)
@@ -144,16 +157,16 @@ def child_networkit(path: str) -> dict:
     return out
 
 
-def run_child(fn, path: str) -> dict:
+def run_child(fn, path: str, threads: str) -> dict:
     with mp.get_context("spawn").Pool(1) as pool:
-        return pool.apply(fn, (path,))
+        return pool.apply(fn, (path, threads))
 
 
-def bench(name: str, path: Path, rounds: int) -> None:
+def bench(name: str, path: Path, rounds: int, threads: str = "all") -> None:
     runs: dict[str, list[dict]] = {"ours": [], "igraph": [], "networkit": []}
     for r in range(rounds):
         for label, fn in (("ours", child_ours), ("igraph", child_igraph), ("networkit", child_networkit)):
-            res = run_child(fn, str(path))
+            res = run_child(fn, str(path), threads)
             res["total"] = res["load"] + res["rank"] + res.get("shortlist", 0.0)
             runs[label].append(res)
             print(f"  round {r + 1} {label:<10} total {res['total']:7.1f} s  peak {res['rss_gb']:.2f} GB", flush=True)
@@ -161,7 +174,9 @@ def bench(name: str, path: Path, rounds: int) -> None:
     def med(label: str, key: str) -> float:
         return statistics.median(x.get(key, 0.0) for x in runs[label])
 
-    print(f"\n## {name} ({path.name}), median of {rounds} interleaved rounds, load average {os.getloadavg()[0]:.1f}")
+    cores = "one core each" if threads == "1" else f"default threads ({os.cpu_count()} cores)"
+    print(f"\n## {name} ({path.name}), median of {rounds} interleaved rounds, {cores}, "
+          f"load average {os.getloadavg()[0]:.1f}")  # fmt: skip
     print(f"{'':<12}{'load':>9}{'rank':>9}{'shortlist':>11}{'total':>9}{'peak GB':>9}")
     for label in runs:
         print(f"{label:<12}{med(label, 'load'):>8.1f}s{med(label, 'rank'):>8.1f}s{med(label, 'shortlist'):>10.1f}s"
@@ -178,16 +193,17 @@ def main() -> None:
     ap.add_argument("--rounds", type=int, default=2)
     ap.add_argument("--skip-big", action="store_true", help="ego-Twitter only")
     ap.add_argument("--skip-ego", action="store_true", help="the 10M-edge graph only")
+    ap.add_argument("--threads", choices=("all", "1"), default="all", help="cores for networkit and ours")
     args = ap.parse_args()
     if not EGO.exists():
         sys.exit(f"{EGO} not found: set INFLUENCE_DATASETS")
     if not args.skip_ego:
-        bench("SNAP ego-Twitter, 81k people / 1.77M follows", EGO, args.rounds)
+        bench("SNAP ego-Twitter, 81k people / 1.77M follows", EGO, args.rounds, args.threads)
     if not args.skip_big:
         with tempfile.TemporaryDirectory() as tmp:
             print("\nwriting the 10M-edge synthetic file …", flush=True)
             path = write_synthetic(Path(tmp) / "synthetic_10M.txt.gz")
-            bench("synthetic, 1M people / 10M follows", path, args.rounds)
+            bench("synthetic, 1M people / 10M follows", path, args.rounds, args.threads)
 
 
 if __name__ == "__main__":

@@ -14,10 +14,12 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from graph.errors import UsageError
 from graph.jobs.ranking import scored_people
+from graph.model import SHORTLIST_COLUMNS, TRACKING_COLUMNS
 from graph.shortlist import explain, saved
 from graph.shortlist.cascade import posting_chance, propagation_graph
 from graph.shortlist.request import ShortlistRequest, eligibility
@@ -107,10 +109,29 @@ def build_shortlist(
                 picks = split_team(picks, list(request.team), request.capacity, keep_owners=True, prefer=prefer)
         say(3, 4, "saving")
         notes += _owned_and_dropped(people, picks)
-        store.write_shortlist(saved.list_rows(picks, people, method=request.method, forced=rules.include))
+        rows = saved.list_rows(picks, people, method=request.method, forced=rules.include)
+        store.write_shortlist(rows)
+        table = _read_back(store, people, rows["pid"])
     say(4, 4, "saved")
-    table = saved_shortlist(store)
     return ShortlistResult(table, request, None, tuple(notes), time.perf_counter() - started)
+
+
+def _read_back(store: Store, people: pd.DataFrame, written: pd.Series) -> pd.DataFrame:
+    """The saved list as :func:`saved_shortlist` would read it after a build, reading back
+    only the people just written: a build changes nothing else (scores and percentiles are
+    as read before it), and everyone on the list now was written by it."""
+    if written.empty:
+        return saved.saved_list(people.iloc[:0])
+    fresh = store.people(written.tolist())
+    cols = [c for c in (*SHORTLIST_COLUMNS, *TRACKING_COLUMNS) if c in fresh]
+    before = people[people["pid"].isin(written)].drop(columns=[c for c in cols if c in people])
+    after = before.merge(fresh[["pid", *cols]], on="pid", how="left", validate="one_to_one")
+    rest = people.loc[~people["pid"].isin(written)]
+    for c in cols:
+        if c in people and after[c].dtype != people[c].dtype:
+            after[c] = _typed_as_whole(after[c], rest[c])
+    order = [c for c in people.columns if c in after] + [c for c in after.columns if c not in people]
+    return saved.saved_list(after[order])
 
 
 def _owned_and_dropped(people: pd.DataFrame, picks: pd.DataFrame) -> list[str]:
@@ -124,6 +145,27 @@ def _owned_and_dropped(people: pd.DataFrame, picks: pd.DataFrame) -> list[str]:
     who = ", ".join(f"@{h} ({o})" for h, o in zip(gone["handle"], gone["owner"], strict=True))
     return [f"{len(gone)} people with an owner are no longer on the list (their tracking is kept; lock them to "
             f"keep them on it): {who}"]  # fmt: skip
+
+
+def _typed_as_whole(new: pd.Series, rest: pd.Series) -> pd.Series:
+    """``new`` typed as a read of the whole column (``new`` and ``rest``) would type it:
+    text if any value is text, float where whole numbers meet nulls, else objects with NaN.
+
+    >>> _typed_as_whole(pd.Series([1, 2]), pd.Series([float("nan")])).dtype
+    dtype('float64')
+    >>> _typed_as_whole(pd.Series(["kim"], dtype="str"), pd.Series([float("nan")], dtype=object)).dtype
+    <StringDtype(na_value=nan)>
+    """
+    kinds = {new.dtype.kind, rest.dtype.kind}
+    if any(isinstance(d, pd.StringDtype) for d in (new.dtype, rest.dtype)) and (
+        new.notna().any() or rest.notna().any()
+    ):
+        return new.astype("str")
+    if kinds <= {"i", "u", "f"}:
+        return new.astype("float64")
+    values = new.to_numpy(dtype=object, copy=True)
+    values[pd.isna(values)] = np.nan
+    return pd.Series(values, index=new.index, dtype=object)
 
 
 def saved_shortlist(store: Store) -> pd.DataFrame:

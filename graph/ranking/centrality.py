@@ -17,7 +17,7 @@ import scipy.sparse as sp
 from graph.model import EdgeArrays
 from graph.ranking.adjacency import _simple, adjacency
 
-__all__ = ["kshell", "betweenness", "auto_betweenness_k", "EXACT_BETWEENNESS_MAX_N"]
+__all__ = ["kshell", "betweenness", "auto_betweenness_k", "auto_backend", "EXACT_BETWEENNESS_MAX_N"]
 
 #: Betweenness is exact up to this many nodes, sampled above (see auto_betweenness_k).
 EXACT_BETWEENNESS_MAX_N = 5000
@@ -80,15 +80,30 @@ def auto_betweenness_k(n: int, m: int) -> int | None:
     return int(min(256, max(16, BETWEENNESS_EDGE_BUDGET // max(m, 1))))
 
 
+def auto_backend(m: int) -> str:
+    """The betweenness backend "auto" picks for ``m`` edges.
+
+    >>> auto_backend(10) in ("compiled", "igraph")
+    True
+    """
+    from graph.ranking import brandes_compiled
+
+    if brandes_compiled.available():
+        return "compiled"
+    return "igraph" if m <= IGRAPH_BETWEENNESS_MAX_M else "numpy"
+
+
 def betweenness(
     e: EdgeArrays | sp.csr_array, *, k: int | None = None, seed: int = 0, backend: str = "auto"
 ) -> np.ndarray:
     """Normalised directed betweenness, equal to ``nx.betweenness_centrality(G, k, seed=seed)``.
 
     Sources are NetworkX's sample, ``random.Random(seed).sample(nodes, k)``;
-    ``backend`` "igraph" (C Brandes, but building the graph costs ~1 us/edge)
-    or "numpy" (BFS in scipy, Brandes' sums level by level in numpy; no graph
-    to build): "auto" takes igraph up to :data:`IGRAPH_BETWEENNESS_MAX_M` edges.
+    ``backend`` "compiled" (numba Brandes on the CSR arrays, sources split across
+    cores: :mod:`graph.ranking.brandes_compiled`), "igraph" (C Brandes, but building
+    the graph costs ~1 us/edge) or "numpy" (BFS in scipy, Brandes' sums level by level
+    in numpy; no graph to build): "auto" takes the compiled one where numba is
+    installed, else igraph up to :data:`IGRAPH_BETWEENNESS_MAX_M` edges, else numpy.
 
     >>> betweenness(EdgeArrays.from_pairs([("a", "b"), ("b", "c")])).tolist()
     [0.0, 0.5, 0.0]
@@ -98,12 +113,15 @@ def betweenness(
     k = None if k is not None and k >= n else k
     sources = list(range(n)) if k is None else random.Random(seed).sample(range(n), k)
     if backend == "auto":
-        backend = "igraph" if A.nnz <= IGRAPH_BETWEENNESS_MAX_M else "numpy"
-    raw = (
-        _brandes_igraph(A, None if k is None else sources)
-        if backend == "igraph"
-        else _brandes_numpy(A, sources)
-    )
+        backend = auto_backend(A.nnz)
+    if backend == "compiled":
+        from graph.ranking.brandes_compiled import brandes
+
+        raw = brandes(A.indptr, A.indices, np.asarray(sources, dtype=np.int64))
+    elif backend == "igraph":
+        raw = _brandes_igraph(A, None if k is None else sources)
+    else:
+        raw = _brandes_numpy(A, sources)
     N = n - 1  # endpoints excluded: as networkx._rescale
     if N < 2:
         return raw

@@ -42,7 +42,7 @@ from graph.model import METRICS, EdgeArrays
 from graph.ranking.adjacency import _simple, adjacency
 from graph.ranking.centrality import (
     EXACT_BETWEENNESS_MAX_N,
-    IGRAPH_BETWEENNESS_MAX_M,
+    auto_backend,
     auto_betweenness_k,
     betweenness,
     kshell,
@@ -425,7 +425,7 @@ def rank_all(
             alpha=alpha,
             pagerank_tol=tol,
             pagerank_rule="L1 change < tol (absolute)",
-            betweenness_backend="igraph" if S.nnz <= IGRAPH_BETWEENNESS_MAX_M else "numpy",
+            betweenness_backend=auto_backend(S.nnz),
             louvain="networkit PLM, 1 thread, undirected unweighted follow graph",
             parallel=parallel,
         ),

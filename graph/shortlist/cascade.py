@@ -306,12 +306,14 @@ def propagation_graph(
 
 def _merge(us, vs, ws, n):
     """Sum parallel ``u -> v`` evidence, drop self-loops; edges sorted by ``(u, v)``."""
+    import scipy.sparse as sp
+
     u, v, w = (np.concatenate(x) for x in (us, vs, ws))
     keep = u != v
-    key, inverse = np.unique(u[keep] * n + v[keep], return_inverse=True)
-    weight = np.bincount(inverse, weights=w[keep], minlength=len(key))
-    src, dst = np.divmod(key, n)
-    return src, dst, weight
+    M = sp.csr_array((w[keep].astype(float), (u[keep], v[keep])), shape=(n, n))
+    M.sum_duplicates()  # compiled: a counting sort by u, then v sorted inside each u
+    src = np.repeat(np.arange(n, dtype=np.int64), np.diff(M.indptr))
+    return src, M.indices.astype(np.int64), M.data
 
 
 # -- seed activity ---------------------------------------------------------------

@@ -3,6 +3,7 @@
 import gzip
 import io
 
+import pandas as pd
 import pytest
 
 from graph.model import LoadError
@@ -101,3 +102,41 @@ def test_unknown_kind():
 def test_missing_file(tmp_path):
     with pytest.raises(LoadError, match="no such file"):
         read_snap(tmp_path / "nope.txt")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "# Directed graph\n# FromNodeId\tToNodeId\n1\t2\n2\t3\n3\t3\n1\t2\n",
+        "\n# c\n\n1 2\n2 3\n\n\n3 4\n",
+        "@Bob alice\nbob Alice\nBOB ALICE\nalice bob\n",
+        "1 2\r\n2 3\r\n",
+        "1 2 3\n1 2 2\n2 1 0.2\n2 3 7\n",
+        "1\t2\t3\n1\t2\t2\n2\t1\t5\n",
+    ],
+)
+@pytest.mark.parametrize("kind", ["follows", "relays", "mentions"])
+def test_fast_path_gives_the_careful_paths_batch(tmp_path, text, kind):
+    from loaders import snap
+
+    p = tmp_path / "edges.txt"
+    p.write_text(text)
+    fast = snap._read_fast(p, kind, "x", None)
+    assert fast is not None, "a well-formed file takes the fast path"
+    with open(p, "rb") as f:
+        careful = parse_snap(f, kind=kind, path=str(p))
+    for table in fast.TABLES:
+        pd.testing.assert_frame_equal(getattr(fast, table), getattr(careful, table))
+    assert fast.notes == careful.notes
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["a b\n# mid\nc d\n", "1  2\n", " 1 2\n", '"a" b\n', "1 2 # note\n", "1 2\n1 2 3\n", "1 2\x01 3\n"],
+)
+def test_fast_path_leaves_odd_files_to_the_careful_path(tmp_path, text):
+    from loaders import snap
+
+    p = tmp_path / "edges.txt"
+    p.write_text(text)
+    assert snap._read_fast(p, "relays", "x", None) is None

@@ -254,7 +254,7 @@ def test_topic_shares():
     assert tele.tolist() == [0.5, 1.0, 0.0]
 
 
-@pytest.mark.parametrize("backend", ["igraph", "numpy"])
+@pytest.mark.parametrize("backend", ["compiled", "igraph", "numpy"])
 @pytest.mark.parametrize("k", [None, 40])
 def test_betweenness_backends_equal_networkx(backend, k):
     # expected: nx.betweenness_centrality(G, k=k, seed=3), networkx 3.6.1

@@ -151,3 +151,39 @@ def test_second_process_opens_read_only_and_cannot_write(store, tmp_path):
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60).stdout
     assert out.splitlines()[0] == "3 True"
     assert "StoreError" in out and "another process" in out
+
+
+def test_people_read_through_arrow_equals_get_as_df(tmp_path):
+    """people() converts the engine's Arrow result itself (faster than get_as_df): the
+    frame must be the one get_as_df gives, before and after ranking, tracking and a list."""
+    from graph import jobs
+    from graph.shortlist.request import ShortlistRequest
+    from graph.stores import cypher as q
+
+    store = EmbeddedStore(tmp_path / "g")
+    jobs.load_files(store, ["sample_data"])
+
+    def same() -> None:
+        conn = store._conn()
+        try:
+            for query, params in (
+                (q.LB_PEOPLE, {}),
+                (q.LB_PEOPLE_IN, {"pids": ["x:nobody", *store._pid_set()[:40]]}),
+            ):
+                want = conn.execute(query, params).get_as_df()
+                want.columns = [c.removeprefix("p.") for c in want.columns]
+                got = store.people(None if query == q.LB_PEOPLE else params["pids"])
+                pd.testing.assert_frame_equal(got, want.reset_index(drop=True))
+                assert [type(t) for t in got["topics"].dropna()] == [type(t) for t in want["topics"].dropna()]
+        finally:
+            conn.close()
+
+    same()
+    jobs.rank(store)
+    jobs.build_shortlist(store, ShortlistRequest(top=20, team=("ana", "ben")))
+    first = store.people()["pid"].iloc[0]
+    jobs.track(
+        store, [first], {"lock": True, "stage": "engaged", "owner": "kim", "last_contact": "2026-11-30"}
+    )
+    same()
+    store.close()

@@ -245,3 +245,26 @@ def test_row_cap_marks_truncation_on_both_stores(store):
     assert capped.frame["pid"].tolist() == ["x:a", "x:b"] and capped.truncated and capped.max_rows == 2
     exact = store.cypher("MATCH (p:Person) RETURN p.pid AS pid", max_rows=3)
     assert len(exact) == 3 and not exact.truncated
+
+
+def test_built_table_is_what_everyone_reads_back(store, sample):
+    """A build returns the saved list without reading every person again: the table it
+    returns must be exactly what a fresh read gives, on a first build and on a rebuild
+    with locks, removals, owners and people falling off the list."""
+    from graph import jobs
+    from graph.shortlist.request import ShortlistRequest
+
+    store.load(sample)
+    jobs.rank(store)
+    first = jobs.build_shortlist(
+        store, ShortlistRequest(top=12, method="topk", team=("ana", "ben"), capacity=8)
+    )
+    pd.testing.assert_frame_equal(first.table, jobs.saved_shortlist(store))
+    pids = first.table["pid"].tolist()
+    jobs.track(
+        store, [pids[5]], {"lock": True, "stage": "engaged", "owner": "kim", "last_contact": "2026-11-30"}
+    )
+    jobs.track(store, [pids[1]], {"remove": True}, by="ana")
+    again = jobs.build_shortlist(store, ShortlistRequest(top=6, method="topk"))
+    pd.testing.assert_frame_equal(again.table, jobs.saved_shortlist(store))
+    assert pids[5] in again.table["pid"].tolist() and pids[1] not in again.table["pid"].tolist()
