@@ -50,3 +50,21 @@ def test_served_page_loads_vis_from_the_app_and_carries_only_data():
 def test_both_pages_keep_the_click_and_ring_script(assets):
     page = network_html(PEOPLE, EDGES, highlight=["x:3"], assets=assets)
     assert 'influenceSelect(["x:3"])' in page and "influence:click" in page and 'id="legend"' in page
+
+
+def test_follows_take_the_default_edge_style_and_others_their_own():
+    """A follow carries no style of its own (the page's edge options hold it: thousands of
+    follows per drawing would otherwise repeat it); relays keep colour, width and title."""
+    import json
+
+    from graph.views.drawing import EDGE_STYLE
+
+    page = network_html(PEOPLE, EDGES, assets="../vis/")
+    edges = json.loads(_data(page)[1])
+    follows = [e for e in edges if "title" not in e]
+    relays = [e for e in edges if "title" in e]
+    assert len(follows) == 15 and len(relays) == 14
+    assert all(set(e) == {"from", "to"} for e in follows)
+    assert all(e["color"] == EDGE_STYLE["relays"]["color"] and e["title"] == "relays ×1" for e in relays)
+    options = json.loads(re.search(r"options = (\{.*?\});\n", page, re.S).group(1))
+    assert options["edges"]["color"] == EDGE_STYLE["follows"]["color"] and options["edges"]["width"] >= 0.6
