@@ -256,7 +256,8 @@ def network_html(
         if style.get("dashes"):
             edge["dashes"] = style["dashes"]
         net.edges.append(edge)
-    options = {**_OPTIONS, "edges": {**_OPTIONS["edges"], "color": plain["color"], "width": round(plain["width"] * scale, 2)}}
+    edge_defaults = dict(_OPTIONS["edges"], color=plain["color"], width=round(plain["width"] * scale, 2))  # type: ignore[call-overload]
+    options = {**_OPTIONS, "edges": edge_defaults}
     net.set_options(json.dumps(options))
     key = legend_html(legend_entries(people, edges, color_by=color_by, size_by=size_by, brokers=br,
                                      names=community_names, clickable=clickable,
