@@ -51,6 +51,7 @@ from graph.shortlist.cascade import (
     propagation_graph,
     rr_sets,
     simulate_spread,
+    stable_order,
     world_spreads,
 )
 
@@ -192,7 +193,7 @@ def _cover(rr, n: int):
     ptr, mem = rr
     theta = len(ptr) - 1
     set_of = np.repeat(np.arange(theta), np.diff(ptr))
-    order = np.argsort(mem, kind="stable")
+    order = stable_order(mem)
     node_ptr = np.concatenate([[0], np.cumsum(np.bincount(mem, minlength=n))])
     return node_ptr, set_of[order], np.bincount(mem, minlength=n).astype(np.int64)
 
