@@ -4,10 +4,11 @@ Same input file for everyone (a SNAP edge list, gzip): SNAP ego-Twitter (81k peo
 1.77M follows) and a synthetic 1M-node / 10M-edge follow graph written once to a temp
 file. Every run is a child process (peak RSS is its own); runs are interleaved
 (ours, igraph, networkit, ours, …) so a busy machine hurts all alike. Everyone uses the
-cores it would use by default (``--threads all``: networkit's parallel algorithms and our
-compiled betweenness and reverse-reachable sampling on every core; igraph is serial);
-``--threads 1`` pins networkit and ours to one core, for a like-for-like single-core
-figure.
+cores it would use by default (``--threads all``: networkit's parallel algorithms; our
+compiled betweenness on every core, Louvain in a thread beside the other metrics, the
+store engine's own threads; igraph is serial);
+``--threads 1`` pins each run to one core (CPU affinity; networkit also told to use one
+thread), for a like-for-like single-core figure.
 
 * **ours**: ``influence load`` into a fresh embedded store, ``rank`` (every metric:
   PageRank, HITS, k-shell, sampled betweenness, Louvain, …, written back to the store),
@@ -81,9 +82,9 @@ def _sources(n: int, m: int) -> list[int] | None:
 
 
 def _pin(threads: str) -> None:
-    """One core for this child (numba reads NUMBA_NUM_THREADS when first imported)."""
+    """One core for this child process (``--threads 1``): every thread it starts shares it."""
     if threads == "1":
-        os.environ["NUMBA_NUM_THREADS"] = "1"
+        os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})
 
 
 def child_ours(path: str, threads: str = "all") -> dict:
@@ -109,6 +110,7 @@ def child_ours(path: str, threads: str = "all") -> dict:
 
 
 def child_igraph(path: str, threads: str = "all") -> dict:
+    _pin(threads)
     import igraph as ig
 
     out: dict = {}
@@ -130,6 +132,7 @@ def child_igraph(path: str, threads: str = "all") -> dict:
 
 
 def child_networkit(path: str, threads: str = "all") -> dict:
+    _pin(threads)
     import networkit as nk
 
     if threads == "1":

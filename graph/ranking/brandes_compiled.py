@@ -4,31 +4,34 @@ The same sums as :func:`graph.ranking.centrality._brandes_numpy` and igraph's
 ``Graph.betweenness(sources=…)`` (raw, unnormalised; directed, unweighted), without
 building an igraph graph (about 1 us per edge) or a numpy pass per BFS level. The back
 pass walks each node's out-edges and keeps those one level down (the successor form of
-Brandes), so no predecessor lists are stored. Sources are dealt round-robin to the
-threads numba runs (``NUMBA_NUM_THREADS``, all cores by default); each thread sums into
-its own row, added up at the end, so the result does not depend on the thread count
-beyond float rounding.
+Brandes), so no predecessor lists are stored. Sources are dealt round-robin to one
+Python thread per core this process may use (``os.sched_getaffinity``); the compiled
+loop releases the GIL, so they run side by side. Each thread sums into its own row,
+added up at the end, so the result does not depend on the thread count beyond float
+rounding. (Plain threads, not numba's ``parallel=True``: its default "workqueue" layer
+aborts the process when two threads launch parallel code at once, as two app sessions
+could.)
 
 Import cost: numba (about half a second); the compiled code is cached next to this
 file (or in numba's user cache). Measured on SNAP ego-Twitter (81k people, 1.77M
-follows, 84 sources, 2 cores): see ``bench/end_to_end.py``.
+follows, 84 sources): 1.1-1.3 s on 2 cores, 2.2-2.7 s on one, against igraph's 2.1 s
+plus 1.0 s to build its graph; see also ``bench/end_to_end.py``.
 """
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 import numpy as np
 
-__all__ = ["available", "brandes"]
+__all__ = ["available", "brandes", "cores"]
 
 njit: Any
-prange: Any
 try:  # numba is a dependency; a platform without it falls back to the other backends
-    from numba import get_num_threads, njit, prange
+    from numba import njit
 except ImportError:  # pragma: no cover - exercised only where numba is missing
     njit = None
-    prange = range
 
 
 def available() -> bool:
@@ -38,6 +41,18 @@ def available() -> bool:
     True
     """
     return njit is not None
+
+
+def cores() -> int:
+    """Cores this process may run on.
+
+    >>> cores() >= 1
+    True
+    """
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover - not on Linux
+        return os.cpu_count() or 1
 
 
 def _one_source(s, indptr, indices, dist, sigma, delta, order, acc):  # noqa: ANN001, ANN202
@@ -76,22 +91,20 @@ def _one_source(s, indptr, indices, dist, sigma, delta, order, acc):  # noqa: AN
         delta[v] = 0.0
 
 
-def _all_sources(indptr, indices, sources, threads):  # noqa: ANN001, ANN202
+def _some_sources(indptr, indices, sources, acc):  # noqa: ANN001, ANN202
+    """Add the dependencies of every source in ``sources`` to ``acc`` (one thread's share)."""
     n = len(indptr) - 1
-    acc = np.zeros((threads, n))
-    for t in prange(threads):
-        dist = np.full(n, -1, np.int64)
-        sigma = np.zeros(n)
-        delta = np.zeros(n)
-        order = np.empty(n, np.int64)
-        for k in range(t, len(sources), threads):
-            _one_source(sources[k], indptr, indices, dist, sigma, delta, order, acc[t])
-    return acc.sum(axis=0)
+    dist = np.full(n, -1, np.int64)
+    sigma = np.zeros(n)
+    delta = np.zeros(n)
+    order = np.empty(n, np.int64)
+    for s in sources:
+        _one_source(s, indptr, indices, dist, sigma, delta, order, acc)
 
 
 if njit is not None:
     _one_source = njit(cache=True, nogil=True)(_one_source)
-    _all_sources = njit(cache=True, parallel=True)(_all_sources)
+    _some_sources = njit(cache=True, nogil=True)(_some_sources)
 
 
 def brandes(indptr: np.ndarray, indices: np.ndarray, sources: np.ndarray) -> np.ndarray:
@@ -101,9 +114,17 @@ def brandes(indptr: np.ndarray, indices: np.ndarray, sources: np.ndarray) -> np.
     >>> brandes(np.array([0, 1, 2, 2]), np.array([1, 2]), np.arange(3)).tolist()
     [0.0, 1.0, 0.0]
     """
-    threads = max(1, min(get_num_threads(), len(sources)))
-    return np.asarray(
-        _all_sources(
-            indptr.astype(np.int64), indices.astype(np.int64), np.asarray(sources, np.int64), threads
-        )
-    )
+    indptr, indices = indptr.astype(np.int64), indices.astype(np.int64)
+    sources = np.asarray(sources, np.int64)
+    threads = max(1, min(cores(), len(sources)))
+    acc = np.zeros((threads, len(indptr) - 1))
+    if threads == 1:
+        _some_sources(indptr, indices, sources, acc[0])
+        return acc[0]
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=threads) as pool:
+        done = [pool.submit(_some_sources, indptr, indices, sources[t::threads], acc[t]) for t in range(threads)]
+        for d in done:
+            d.result()
+    return acc.sum(axis=0)

@@ -301,3 +301,17 @@ def test_louvain_igraph_fallback_close(medium):
     parts = pd.Series(f.nodes).groupby(labels).apply(set).tolist()
     q_ref = nx.community.modularity(G, [set(g) for _, g in ref.groupby("community")["pid"]])
     assert nx.community.modularity(G, parts) == pytest.approx(q_ref, abs=0.03)
+
+
+def test_compiled_betweenness_from_two_threads_at_once():
+    """Two app sessions may rank (or backtest) at the same time: the compiled betweenness
+    must run from two threads at once and give each the same answer as alone."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    f, *_ = medium_case("scale_free", n=300, seed=4)
+    alone = F.betweenness(f, k=40, seed=3, backend="compiled")
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        both = [pool.submit(F.betweenness, f, k=40, seed=3, backend="compiled") for _ in range(4)]
+        results = [b.result() for b in both]
+    for r in results:
+        np.testing.assert_allclose(r, alone, rtol=1e-12)
