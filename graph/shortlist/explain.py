@@ -66,7 +66,9 @@ def _person_tags(table: pd.DataFrame, tags: pd.DataFrame | None) -> pd.DataFrame
         pid, col = tags["pid"], tags["topics"]
     else:
         pid, col = tags["author"], tags["hashtags"]
-    pairs = pd.DataFrame({"pid": pid.to_numpy(), "tag": [tags_of(v) for v in col]}).explode("tag")
+    has = col.notna().to_numpy(dtype=bool)  # most people of a large graph have no topics: skip them at once
+    tags_lists = [tags_of(v) for v in col.to_numpy(dtype=object)[has]]
+    pairs = pd.DataFrame({"pid": pid.to_numpy()[has], "tag": tags_lists}).explode("tag")
     return pairs.dropna().drop_duplicates()
 
 

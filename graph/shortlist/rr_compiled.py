@@ -52,9 +52,10 @@ def _grow(members, need):  # noqa: ANN001, ANN202
     return out
 
 
-def _walk(roots, n, indptr, nbr, eid, thr, node_p, m, salt, salt_gap, r_indptr, r_nbr, r_eid, r_thr, rm, salt_r, relays):  # noqa: ANN001, ANN202, E501
+def _walk(roots, first, n, indptr, nbr, eid, thr, node_p, m, salt, salt_gap, r_indptr, r_nbr, r_eid, r_thr, rm, salt_r, relays):  # noqa: ANN001, ANN202, E501
     """All sets: follow edges (reverse) from the root as far as they are live, then one
-    live relay edge (reverse) out of every member. Returns ``(indptr, members)``.
+    live relay edge (reverse) out of every member. Returns ``(indptr, members)``. Set
+    ``j`` of this call is world ``first + j`` (a thread walks one stretch of the roots).
 
     Where all in-edges of a node share one chance ``node_p`` (weighted cascade: ``1 / in-degree``),
     the live ones are found by geometric gaps (one draw per live edge, not one per edge);
@@ -66,7 +67,7 @@ def _walk(roots, n, indptr, nbr, eid, thr, node_p, m, salt, salt_gap, r_indptr, 
     shift = np.uint64(11)
     pos = 0
     for j in range(count):
-        world = np.uint64(j)
+        world = np.uint64(first + j)
         start = pos
         members = _grow(members, pos + 1)
         members[pos] = roots[j]
@@ -120,12 +121,12 @@ def _walk(roots, n, indptr, nbr, eid, thr, node_p, m, salt, salt_gap, r_indptr, 
 if njit is not None:
     _mix = njit(cache=True, inline="always")(_mix)
     _grow = njit(cache=True)(_grow)
-    _walk = njit(cache=True)(_walk)
+    _walk = njit(cache=True, nogil=True)(_walk)
 
 
 def rr_walk(roots: np.ndarray, n: int, reverse: tuple, thr: np.ndarray, salt: np.uint64,
             relay_reverse: tuple | None, relay_thr: np.ndarray | None, relay_salt: np.uint64,
-            *, gaps: bool = True) -> tuple[np.ndarray, np.ndarray]:  # fmt: skip
+            *, gaps: bool = True, threads: int | None = None) -> tuple[np.ndarray, np.ndarray]:  # fmt: skip
     """RR sets from ``roots`` (set ``j`` is world ``j``): ``reverse`` is the in-edge CSR
     ``(indptr, source, edge id)`` with live thresholds ``thr`` per edge id; the relay
     edges likewise (``None``: no relay edges). Returns ``(indptr, members)``.
@@ -134,6 +135,10 @@ def rr_walk(roots: np.ndarray, n: int, reverse: tuple, thr: np.ndarray, salt: np
     (default): where a node's in-edges share one chance, geometric gaps between its
     live edges: the same distribution (every edge live independently with its
     chance), other draws, and work in proportion to the live edges, not all edges.
+
+    The roots are walked in ``threads`` stretches side by side (default: one per core
+    this process may use, for 20,000 sets or more); set ``j`` is world ``j`` whatever the
+    stretch, so the sets are the same for any thread count (a test checks it).
 
     >>> rev = (np.array([0, 0, 1]), np.array([0]), np.array([0]))  # 0 -> 1, always live
     >>> ptr, mem = rr_walk(np.array([1, 0]), 2, rev, np.array([2**53], np.uint64), np.uint64(7),
@@ -150,12 +155,31 @@ def rr_walk(roots: np.ndarray, n: int, reverse: tuple, thr: np.ndarray, salt: np
     r_thr = relay_thr if relay_reverse is not None and relay_thr is not None else empty_u
     thr_k = np.ascontiguousarray(np.asarray(thr, np.uint64)[eid])
     node_p = _shared_chance(indptr, thr_k, n) if gaps else np.full(max(n, 1), -1.0)
-    return _walk(
-        np.ascontiguousarray(roots, np.int64), int(n),
-        indptr, nbr, eid, thr_k, node_p, np.uint64(len(thr)), np.uint64(salt), _gap_salt(np.uint64(salt)),
-        r_indptr, r_nbr, r_eid, np.ascontiguousarray(r_thr[r_eid], np.uint64), np.uint64(len(r_thr)),
-        np.uint64(relay_salt), relay_reverse is not None,
-    )  # fmt: skip
+    roots = np.ascontiguousarray(roots, np.int64)
+    rest = (int(n), indptr, nbr, eid, thr_k, node_p, np.uint64(len(thr)), np.uint64(salt), _gap_salt(np.uint64(salt)),
+            r_indptr, r_nbr, r_eid, np.ascontiguousarray(r_thr[r_eid], np.uint64), np.uint64(len(r_thr)),
+            np.uint64(relay_salt), relay_reverse is not None)  # fmt: skip
+    if threads is None:
+        from graph.ranking.brandes_compiled import cores
+
+        threads = cores() if len(roots) >= _PARALLEL_SETS else 1
+    threads = max(1, min(threads, len(roots)))
+    if threads == 1:
+        return _walk(roots, 0, *rest)
+    from concurrent.futures import ThreadPoolExecutor
+
+    bounds = np.linspace(0, len(roots), threads + 1).astype(np.int64)
+    with ThreadPoolExecutor(max_workers=threads) as pool:
+        futures = [pool.submit(_walk, roots[a:b], int(a), *rest) for a, b in zip(bounds[:-1], bounds[1:], strict=True)]
+        parts: list[tuple[np.ndarray, np.ndarray]] = [f.result() for f in futures]
+    sizes = np.array([len(mem) for _, mem in parts], np.int64)
+    offsets = np.cumsum(sizes) - sizes
+    ptr = np.concatenate([np.zeros(1, np.int64)] + [p[1:] + off for (p, _), off in zip(parts, offsets, strict=True)])
+    return ptr.astype(np.int64), np.concatenate([mem for _, mem in parts])
+
+
+#: Sets from which the walk is split across cores (below, a thread costs more than it saves).
+_PARALLEL_SETS = 20_000
 
 
 def _shared_chance(indptr: np.ndarray, thr: np.ndarray, n: int) -> np.ndarray:

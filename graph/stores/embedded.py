@@ -265,7 +265,7 @@ class EmbeddedStore(Store):
         )
 
     def people(self, pids: list[str] | None = None) -> pd.DataFrame:
-        query, params = (q.LB_PEOPLE, {}) if pids is None else (q.LB_PEOPLE_IN, {"pids": list(pids)})
+        query, params = (q.LB_PEOPLE, {}) if pids is None else (q.LB_PEOPLE_IN, {"pids": list(dict.fromkeys(pids))})
         conn = self._conn()
         try:
             df = _frame_like_get_as_df(conn.execute(query, params).get_as_arrow())

@@ -33,12 +33,13 @@ def by_set(rr) -> list[tuple[int, ...]]:
     return [tuple(sorted(mem[ptr[j] : ptr[j + 1]].tolist())) for j in range(len(ptr) - 1)]
 
 
-def walk(g, count, seed, *, gaps):
+def walk(g, count, seed, *, gaps, threads=None):
     rng = np.random.default_rng(seed)
     roots = np.argsort(rng.random((-(-count // g.n), g.n)), axis=1).ravel()[:count]
     thr, rthr = g.thresholds
     relays = g.relay_reverse if g.relay_m else None
-    return rr_compiled.rr_walk(roots, g.n, g.reverse, thr, _salt(seed, 1), relays, rthr, _salt(seed, 3), gaps=gaps)
+    return rr_compiled.rr_walk(roots, g.n, g.reverse, thr, _salt(seed, 1), relays, rthr, _salt(seed, 3), gaps=gaps,
+                               threads=threads)  # fmt: skip
 
 
 @pytest.mark.parametrize("kind", ["wc+relays", "p=0.1+relays", "wc", "chained", "p=1"])
@@ -74,3 +75,15 @@ def test_certain_edges_reach_everyone_upstream():
     """p = 1: a set is everyone who can reach its root, with or without gaps."""
     g = graphs(2)["p=1"]
     assert by_set(walk(g, 400, 0, gaps=True)) == by_set(walk(g, 400, 0, gaps=False))
+
+
+@pytest.mark.parametrize("kind", ["wc+relays", "p=0.1+relays", "chained"])
+@pytest.mark.parametrize("gaps", [True, False])
+def test_threads_walk_stretches_of_the_roots_and_give_the_same_sets(kind, gaps):
+    """Set j is world j whatever stretch of the roots a thread walks: 1, 2 or 3 threads
+    give the very same arrays."""
+    g = graphs(3)[kind]
+    one = walk(g, 2500, 3, gaps=gaps, threads=1)
+    for threads in (2, 3):
+        got = walk(g, 2500, 3, gaps=gaps, threads=threads)
+        assert np.array_equal(one[0], got[0]) and np.array_equal(one[1], got[1])

@@ -186,4 +186,7 @@ def test_people_read_through_arrow_equals_get_as_df(tmp_path):
         store, [first], {"lock": True, "stage": "engaged", "owner": "kim", "last_contact": "2026-11-30"}
     )
     same()
+    some = store._pid_set()[:3].tolist()
+    twice = store.people([some[2], "x:nobody", *some, some[0]])
+    assert twice["pid"].tolist() == sorted(some)  # each person once, in pid order; unknown pids left out
     store.close()
