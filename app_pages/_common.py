@@ -302,16 +302,6 @@ def add_to_shortlist(pid: str) -> None:
     bump("tracking")
 
 
-def show_html(page: str, height: int) -> None:
-    """Embed a self-contained HTML page (the pyvis network) from memory."""
-    if hasattr(st, "iframe"):
-        st.iframe(page, height=height)
-    else:  # Streamlit < 1.52
-        import streamlit.components.v1 as components
-
-        components.html(page, height=height)
-
-
 def store_caption() -> str:
     s = store()
     return f"{settings().describe()} · {s.dialect}"

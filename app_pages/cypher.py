@@ -6,6 +6,7 @@ relationships come back."""
 import streamlit as st
 
 from app_pages import _common as c
+from app_pages._network import assets_url, clickable_network
 from graph.errors import QueryRefused, StoreError
 from graph.views import query_library as ql
 from graph.views.cypher_errors import dialect_hints, explain_error, missing_params, refusal_text
@@ -103,4 +104,5 @@ if "cy_result" in st.session_state:
     if found is not None:
         nodes, edges = found
         st.caption(f"Network of the result: {len(nodes):,} nodes, {len(edges):,} relationships.")
-        c.show_html(network_html(nodes, edges, size_by="score", height=520), 540)
+        page = network_html(nodes, edges, size_by="score", height=520, assets=assets_url())
+        clickable_network(page, selected=None, height=540, key="cy_net")  # vis-network served once, not inlined
