@@ -285,7 +285,13 @@ def split_tags(values: pd.Series) -> pd.Series:
     return values.map(one).astype(object)
 
 
-def _typed(df: pd.DataFrame, table: str) -> pd.DataFrame:
+def typed_table(df: pd.DataFrame, table: str) -> pd.DataFrame:
+    """``df`` with the columns and dtypes of ``table`` in ``TABLE_DTYPES`` (missing ones empty).
+
+    >>> t = typed_table(pd.DataFrame({"source": ["x:a"], "target": ["x:b"], "count": [2.0]}), "relays")
+    >>> t.columns.tolist(), str(t["count"].dtype), str(t["first_at"].dtype)
+    (['source', 'target', 'count', 'first_at', 'last_at'], 'int64', 'datetime64[us]')
+    """
     cols = TABLE_DTYPES[table]
     out = pd.DataFrame(index=df.index)
     for c, t in cols.items():
@@ -305,7 +311,7 @@ def finish_batch(batch: GraphBatch, notes: Iterable[str] = ()) -> GraphBatch:
     """
     batch.notes.extend(notes)
     for t in batch.TABLES:
-        setattr(batch, t, _typed(getattr(batch, t), t))
+        setattr(batch, t, typed_table(getattr(batch, t), t))
     set_replies(batch, replies_of(batch))
     for t in ("follows", "relays", "mentions", "replies"):
         df = getattr(batch, t)
@@ -373,4 +379,4 @@ def _people_with_referenced(batch: GraphBatch) -> pd.DataFrame:
         return people.reset_index(drop=True)
     split = missing.str.split(":", n=1, expand=True)
     extra = pd.DataFrame({"pid": missing.values, "platform": split[0].values, "handle": split[1].values})
-    return _typed(pd.concat([people, extra], ignore_index=True), "people")
+    return typed_table(pd.concat([people, extra], ignore_index=True), "people")

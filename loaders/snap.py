@@ -27,7 +27,7 @@ import numpy as np
 import pandas as pd
 
 from graph.model import GraphBatch, LoadError
-from loaders.base import CHUNK_ROWS, CONTROL_CHARS, _typed, finish_batch, open_binary, pids, utf8_error
+from loaders.base import CHUNK_ROWS, CONTROL_CHARS, finish_batch, open_binary, pids, typed_table, utf8_error
 
 __all__ = ["read_snap", "parse_snap", "SNAP_KINDS"]
 
@@ -254,12 +254,12 @@ def _fast_batch(
     edges = pd.DataFrame({"source": column(src), "target": column(dst)})
     if count is not None:
         edges["count"] = count.astype(np.int64)
-    setattr(batch, kind, _typed(edges, kind))
+    setattr(batch, kind, typed_table(edges, kind))
     seen = pd.unique(np.concatenate([src, dst]))
     pid = uniq[seen]
     split = pd.Series(pid, dtype="str").str.split(":", n=1, expand=True)
     people = pd.DataFrame({"pid": pid, "platform": split[0].to_numpy(), "handle": split[1].to_numpy()})
-    batch.people = _typed(people, "people")
+    batch.people = typed_table(people, "people")
     return batch
 
 

@@ -20,39 +20,11 @@ plus 1.0 s to build its graph; see also ``bench/end_to_end.py``.
 
 from __future__ import annotations
 
-import os
-from typing import Any
-
 import numpy as np
 
+from graph.ranking.compiled import available, cores, njit
+
 __all__ = ["available", "brandes", "cores"]
-
-njit: Any
-try:  # numba is a dependency; a platform without it falls back to the other backends
-    from numba import njit
-except ImportError:  # pragma: no cover - exercised only where numba is missing
-    njit = None
-
-
-def available() -> bool:
-    """Whether the compiled Brandes can run here.
-
-    >>> isinstance(available(), bool)
-    True
-    """
-    return njit is not None
-
-
-def cores() -> int:
-    """Cores this process may run on.
-
-    >>> cores() >= 1
-    True
-    """
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # pragma: no cover - not on Linux
-        return os.cpu_count() or 1
 
 
 def _one_source(s, indptr, indices, dist, sigma, delta, order, acc):  # noqa: ANN001, ANN202

@@ -14,26 +14,11 @@ compiled code is cached next to this file (or in numba's user cache).
 
 from __future__ import annotations
 
-from typing import Any
-
 import numpy as np
 
+from graph.ranking.compiled import available, cores, njit
+
 __all__ = ["available", "rr_walk"]
-
-njit: Any
-try:  # numba is a dependency; a platform without it falls back to the array version
-    from numba import njit
-except ImportError:  # pragma: no cover - exercised only where numba is missing
-    njit = None
-
-
-def available() -> bool:
-    """Whether the compiled walk can run here.
-
-    >>> isinstance(available(), bool)
-    True
-    """
-    return njit is not None
 
 
 def _mix(x):  # noqa: ANN001, ANN202 - compiled: uint64 in, uint64 out
@@ -160,8 +145,6 @@ def rr_walk(roots: np.ndarray, n: int, reverse: tuple, thr: np.ndarray, salt: np
             r_indptr, r_nbr, r_eid, np.ascontiguousarray(r_thr[r_eid], np.uint64), np.uint64(len(r_thr)),
             np.uint64(relay_salt), relay_reverse is not None)  # fmt: skip
     if threads is None:
-        from graph.ranking.brandes_compiled import cores
-
         threads = cores() if len(roots) >= _PARALLEL_SETS else 1
     threads = max(1, min(threads, len(roots)))
     if threads == 1:
