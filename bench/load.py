@@ -13,6 +13,9 @@ database is emptied first: it must hold nothing else.
     python bench/load.py                        # both stores, the store's batch size (5,000)
     python bench/load.py --batch-sizes 5000,20000,50000   # a sweep (the database is emptied each time)
     python bench/load.py --skip-neo4j
+
+With the local server (no NEO4J_URI), the same file is then loaded a third way:
+``scripts/neo4j-local import`` (neo4j-admin, into the emptied database), timed whole.
 """
 
 from __future__ import annotations
@@ -171,6 +174,23 @@ def report(kind: str, r: dict, batch_size: int | None, full: bool = True) -> Non
           f"{r['counts']['follows']:,} follows")  # fmt: skip
 
 
+def admin_import(env: dict, path: Path) -> None:
+    """``scripts/neo4j-local import``: the first load into an empty local server with
+    neo4j-admin, timed whole (reading the file, the server's stop and restart, and the
+    check after it), in the same run as the Bolt load above."""
+    empty_neo4j(env)
+    t0 = time.perf_counter()
+    out = subprocess.run([str(LOCAL), "import", str(path), "--format", "snap"], capture_output=True, text=True)
+    wall = time.perf_counter() - t0
+    if out.returncode != 0:
+        raise SystemExit(f"neo4j-admin import failed: {out.stderr.strip().splitlines()[-1:]}")
+    loaded = next(ln for ln in out.stdout.splitlines() if ln.startswith("loaded:"))
+    follows = int(loaded.split(" follows")[0].rsplit(" ", 1)[1].replace(",", ""))
+    inner = float(loaded.rsplit(" in ", 1)[1].rstrip("s"))
+    print(f"{'neo4j-admin':9s} {follows:,} follows in {wall:.1f}s whole (server stop, import, restart, "
+          f"constraints) = {follows / wall:,.0f} relationships/s; the import itself {inner:.1f}s")  # fmt: skip
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--path", type=Path, default=EGO)
@@ -178,6 +198,7 @@ def main() -> None:
     ap.add_argument("--batch-sizes", default="5000", help="Neo4j rows per UNWIND, comma separated")
     ap.add_argument("--skip-neo4j", action="store_true")
     ap.add_argument("--skip-embedded", action="store_true")
+    ap.add_argument("--skip-import", action="store_true", help="no neo4j-admin import (local server only)")
     args = ap.parse_args()
     load = os.getloadavg()
     print(f"ego-Twitter load benchmark on {os.cpu_count()} cores; load average {load[0]:.1f} "
@@ -186,6 +207,7 @@ def main() -> None:
         report("embedded", run_child("embedded", args.path, args.edges, 0, {}), None, args.edges is None)
     if args.skip_neo4j:
         return
+    local = not os.environ.get("NEO4J_URI")
     env, started = neo4j_env()
     try:
         pid = server_pid(int(env["NEO4J_URI"].rsplit(":", 1)[1]))
@@ -193,6 +215,8 @@ def main() -> None:
             empty_neo4j(env)
             report("neo4j", run_child("neo4j", args.path, args.edges, size, env), size, args.edges is None)
             print(f"{'':9s} {jvm_memory(pid)}")
+        if not args.skip_import and not args.edges and local:
+            admin_import(env, args.path)
     finally:
         if started:
             subprocess.run([str(LOCAL), "stop"], capture_output=True)

@@ -161,6 +161,11 @@ class Ctx:
             self._store = open_store(settings)
         return self._store
 
+    def reopen(self) -> None:
+        """Close the store and read the settings again (the environment changed)."""
+        self.close()
+        self._settings = None
+
     def close(self) -> None:
         if self._store is not None:
             self._store.close()

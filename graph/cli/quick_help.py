@@ -60,6 +60,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "introductions": ("graph.cli.relations", "Pairs worth introducing: not yet connected, sharing topics or a community, ranked by Adamic-Adar (contacts in common), each with a reason."),
     "listen": ("graph.cli.relations", "Listening: topic trends, questions that mention us, detractors."),
     "load": ("graph.cli.data", "Load files into the graph (all-or-nothing)."),
+    "neo4j-import": ("graph.cli.data", "First load into an empty local Neo4j with neo4j-admin (server stopped and restarted)."),
     "rank": ("graph.cli.ranking", "Compute every metric and the composite score; write them to the graph."),
     "rising": ("graph.cli.relations", "Rising voices: relays and mentions received growing fast, before they are expensive."),
     "settings": ("graph.cli.data", "Show every setting: its value, where it came from, its variable and help."),

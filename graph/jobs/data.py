@@ -10,7 +10,7 @@ import pandas as pd
 from graph.model import EDGE_KINDS, GraphBatch
 from graph.stores.base import LoadStats, Progress, Store
 
-__all__ = ["load_files", "export_graph", "half_loaded"]
+__all__ = ["load_files", "read_batch", "export_graph", "half_loaded"]
 
 
 def load_files(
@@ -34,6 +34,27 @@ def load_files(
     is a mapping CSV that unifies one person's accounts across platforms
     (:mod:`loaders.identity`).
     """
+    batch = read_batch(
+        paths, format=format, kind=kind, platform=platform, mapping=mapping, topics=topics,
+        identities=identities, read_progress=read_progress, on_detect=on_detect,
+    )  # fmt: skip
+    stats = store.load(batch, progress=write_progress)
+    return batch, stats
+
+
+def read_batch(
+    paths: list[str | Path],
+    *,
+    format: str = "auto",
+    kind: str = "follows",
+    platform: str | None = None,
+    mapping: dict[str, str] | None = None,
+    topics: list[str] | None = None,
+    identities: str | Path | None = None,
+    read_progress: Callable[[int], None] | None = None,
+    on_detect: Callable[[str, str], None] | None = None,
+) -> GraphBatch:
+    """What :func:`load_files` would load, read but not written (same arguments)."""
     from loaders.registry import read_paths
 
     batch = read_paths(
@@ -48,8 +69,7 @@ def load_files(
         from loaders.niche import scope_to_topics
 
         batch = scope_to_topics(batch, topics)
-    stats = store.load(batch, progress=write_progress)
-    return batch, stats
+    return batch
 
 
 def export_graph(

@@ -263,6 +263,9 @@ NEO_SET_EDGES = {
 # {sets} is built from PERSON_PROPS names only (allow-list), never from input
 NEO_UPDATE_PEOPLE = "UNWIND $rows AS row MATCH (p:Person {{pid: row.pid}}) SET {sets} RETURN count(p) AS n"
 #: the same with one list per column (``p.x = $x[i]``): no map per row on the wire
+#: after neo4j-admin import, which drops empty lists: set them again by key
+#: ({label}/{key}/{prop} from PERSON_PROPS/POST_PROPS only)
+NEO_SET_EMPTY_LIST = "UNWIND $keys AS k MATCH (n:{label} {{{key}: k}}) SET n.{prop} = []"
 NEO_UPDATE_PEOPLE_COLUMNS = (
     "UNWIND range(0, size($pid) - 1) AS i MATCH (p:Person {{pid: $pid[i]}}) SET {sets} RETURN count(p) AS n"
 )

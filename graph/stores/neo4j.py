@@ -314,6 +314,14 @@ class Neo4jStore(Store):
             except Exception as exc:
                 raise StoreError(f"could not write to the graph: {self._error(exc)}") from None
 
+    def run_write(self, text: str, **params: Any) -> None:
+        """One write query from :mod:`graph.stores.cypher`, in its own transaction."""
+        try:
+            with self._session() as s:
+                s.execute_write(lambda tx: tx.run(text, params).consume())
+        except Exception as exc:
+            raise StoreError(f"could not write to the graph: {self._error(exc)}") from None
+
     def clear(self) -> None:
         with self.writing("clear"):
             try:
