@@ -83,8 +83,7 @@ def export_graph(
     if people is None:
         people = store.people(pids)
     edges = {}
-    for kind in EDGE_KINDS:
-        arr = store.edge_arrays(kind)
+    for kind, arr in store.edge_arrays_for(list(EDGE_KINDS)).items():
         edges[kind] = pd.DataFrame({
             "source": arr.nodes[arr.src] if arr.m else [], "target": arr.nodes[arr.dst] if arr.m else [],
             "count": arr.weight.astype("int64") if arr.m else [],

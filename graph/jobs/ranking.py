@@ -37,9 +37,8 @@ def rank(
 
     t0 = time.perf_counter()
     with store.writing("rank"):  # the lock first: a second writer is told now, not after the work
-        follows = store.edge_arrays("follows")
-        relays = store.edge_arrays("relays")
-        mentions = store.edge_arrays("mentions")
+        edges = store.edge_arrays_for(["follows", "relays", "mentions"])
+        follows, relays, mentions = edges["follows"], edges["relays"], edges["mentions"]
         shares = topic_shares_for(store, topics)
         export_s = time.perf_counter() - t0
         result = rank_all(

@@ -98,7 +98,7 @@ def read_relations(store: Store, people: pd.DataFrame | None = None) -> Relation
     from graph.jobs import scored_people
 
     people = scored_people(store) if people is None else people
-    edges = {k: store.edge_arrays(k) for k in EDGE_KINDS}
+    edges = store.edge_arrays_for(list(EDGE_KINDS))
     posts = store.posts(text=True)
     return RelationsData(people, edges, store.relay_events(), posts, mention_events(posts, people["pid"]))
 

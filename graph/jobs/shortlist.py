@@ -82,7 +82,8 @@ def build_shortlist(
         rules = eligibility(people, request)
         notes = list(rules.notes)
         say(0, 4, "reading the graph")
-        follows, relays = store.edge_arrays("follows"), store.edge_arrays("relays")
+        edges = store.edge_arrays_for(["follows", "relays"])
+        follows, relays = edges["follows"], edges["relays"]
         events = store.relay_events()
         activity = posting_chance(events) if len(events) else None  # who still posts something relayable
         graph = propagation_graph(follows, relays, nodes=people["pid"], active=activity)

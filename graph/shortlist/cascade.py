@@ -297,8 +297,13 @@ def propagation_graph(
         raise ValueError(f"relay_hops must be 'first' or 'any', got {relay_hops!r}")
     parts = [follows.nodes] + ([relays.nodes] if relays is not None else [])
     if nodes is not None:
-        parts.append(np.asarray(list(nodes), dtype=object))
-    names = pd.Index(np.concatenate(parts)).unique() if len(parts) > 1 else pd.Index(follows.nodes)
+        listed = nodes.to_numpy(dtype=object) if isinstance(nodes, (pd.Series, pd.Index)) else list(nodes)
+        parts.append(np.asarray(listed, dtype=object))
+    base = follows.nodes
+    if all(len(p) == len(base) and (p is base or np.array_equal(p, base)) for p in parts[1:]):
+        names = pd.Index(base)  # the usual case (a store's kinds share one node order): no 1M-string unique
+    else:
+        names = pd.Index(np.concatenate(parts)).unique()
     n = len(names)
     fs, fd = _indices(follows, names)
     us, vs, ws = [fd], [fs], [np.ones(len(fs))]

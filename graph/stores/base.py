@@ -146,6 +146,11 @@ class Store(ABC):
         """All edges of ``kind`` (follows | relays | mentions) as arrays over
         every person, in ``pid`` order (so all kinds share one ``nodes``)."""
 
+    def edge_arrays_for(self, kinds: list[str]) -> dict[str, EdgeArrays]:
+        """:meth:`edge_arrays` of several kinds; a store may share the work between them
+        (the embedded store reads the people's order once)."""
+        return {kind: self.edge_arrays(kind) for kind in kinds}
+
     @abstractmethod
     def edge_pairs(self, kind: str) -> pd.DataFrame:
         """Edges of ``kind`` (follows | relays | mentions) keyed by pid: ``source, target``

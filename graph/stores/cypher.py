@@ -130,6 +130,10 @@ LB_COPY = {
     "REPLIES": "COPY REPLIES FROM $df",
 }
 # set-clauses below are built from PERSON_PROPS names only (allow-list), never input
+#: rank replaces a score column whole ({name}/{type} from PERSON_PROPS; {default} is
+#: empty or `` DEFAULT <int>`` / `` DEFAULT CAST('<repr of a float>' AS DOUBLE)``)
+LB_DROP_PERSON_COLUMN = "ALTER TABLE Person DROP {name}"
+LB_ADD_PERSON_COLUMN = "ALTER TABLE Person ADD {name} {type}{default}"
 LB_UPDATE_PEOPLE = "LOAD FROM $df MATCH (p:Person {{pid: pid}}) SET {sets}"
 LB_SET_RELAYS = (
     "LOAD FROM $df MATCH (a:Person {pid: source})-[r:RELAYS]->(b:Person {pid: target}) "

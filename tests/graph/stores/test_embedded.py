@@ -123,6 +123,78 @@ def test_a_large_write_back_is_sorted_into_store_order_and_split(store, monkeypa
     assert all(p.loc[q, "pagerank"] == rank[q] / 10 and p.loc[q, "kshell"] == rank[q] for q in pids[:-1])
 
 
+def _scores(pids: list[str], seed: int) -> pd.DataFrame:
+    """Every shape rank writes: distinct values, one value for all, all missing, a
+    common int, a common zero with gaps, a missing majority."""
+    rng = np.random.default_rng(seed)
+    n = len(pids)
+    often = lambda common, other: np.where(rng.random(n) < 0.7, common, other)  # noqa: E731
+    return pd.DataFrame({
+        "pid": pids,
+        "pagerank": rng.random(n),
+        "relays_received": np.full(n, 0.0),
+        "relevance": np.full(n, np.nan),
+        "kshell": often(1, rng.integers(2, 9, n)).astype(np.int64),
+        "betweenness": np.where(rng.random(n) < 0.1, np.nan, often(0.0, rng.random(n))),
+        "hub": np.where(rng.random(n) < 0.8, np.nan, rng.random(n)),
+        "community": rng.integers(0, 3, n).astype(np.int64),
+        "score": often(1.2299215310063217e-05, rng.random(n) * 100),
+    })  # fmt: skip
+
+
+def test_rank_replaces_whole_score_columns(embedded_store):
+    """Issue #14: scores for everyone replace each column whole (dropped, added again with
+    its most common value as the default, then only the others set); what is read back
+    is exactly what was written, twice over, and other columns are left alone. Scores
+    for part of the graph go row by row and leave the rest as they were."""
+    store = embedded_store
+    store.load(parse_snap(__import__("io").StringIO("".join(f"{i} {i + 1}\n" for i in range(2999))), kind="follows"))
+    pids = sorted(store.people()["pid"])
+    store.write_tracking(pd.DataFrame({"pid": pids[:5], "owner": ["lee"] * 5}))
+    cols = [c for c in _scores(pids, 0).columns if c != "pid"]
+    for seed in (0, 1):
+        want = _scores(pids, seed).sample(frac=1.0, random_state=seed)  # any row order
+        assert store.write_scores(want) == len(pids)
+        got = store.people().set_index("pid").loc[pids, cols]
+        pd.testing.assert_frame_equal(got, want.set_index("pid").loc[pids, cols], check_dtype=False)
+        assert got["relevance"].isna().all() and (got["relays_received"] == 0).all()
+    assert store.people().set_index("pid").loc[pids[:5], "owner"].eq("lee").all()
+    part = _scores(pids[:100], 7)
+    store.write_scores(part)
+    got = store.people().set_index("pid")
+    pd.testing.assert_frame_equal(got.loc[pids[:100], cols], part.set_index("pid")[cols], check_dtype=False)
+    pd.testing.assert_frame_equal(
+        got.loc[pids[100:], cols], _scores(pids, 1).set_index("pid").loc[pids[100:], cols], check_dtype=False
+    )
+    assert store.cypher("MATCH (p:Person) WHERE p.kshell = 1 RETURN count(*) AS n").frame["n"][0] > 0
+
+
+def test_a_failed_score_write_leaves_every_column_as_it_was(embedded_store, monkeypatch):
+    """The columns are dropped and added inside the write's transaction: a failure after
+    that (here the second SET) rolls the schema back too."""
+    import graph.stores.embedded as embedded
+
+    store = embedded_store
+    store.load(parse_snap(__import__("io").StringIO("".join(f"{i} {i + 1}\n" for i in range(999))), kind="follows"))
+    pids = sorted(store.people()["pid"])
+    store.write_scores(_scores(pids, 0))
+    before = store.people()
+    calls = {"n": 0}
+    real = embedded._arrow
+
+    def failing(frame):
+        calls["n"] += 1
+        if calls["n"] == 2:
+            raise RuntimeError("disk on fire")
+        return real(frame)
+
+    monkeypatch.setattr(embedded, "_arrow", failing)
+    with pytest.raises(StoreError, match="disk on fire"):
+        store.write_scores(_scores(pids, 1))
+    monkeypatch.setattr(embedded, "_arrow", real)
+    pd.testing.assert_frame_equal(store.people(), before)
+
+
 def test_cypher_limits(store, tmp_path):
     store.load(tiny(tmp_path))
     assert len(store.cypher("MATCH (p:Person) RETURN p.pid", max_rows=2)) == 2
@@ -173,7 +245,9 @@ def test_people_read_through_arrow_equals_get_as_df(tmp_path):
                 want = conn.execute(query, params).get_as_df()
                 want.columns = [c.removeprefix("p.") for c in want.columns]
                 got = store.people(None if query == q.LB_PEOPLE else params["pids"])
-                pd.testing.assert_frame_equal(got, want.reset_index(drop=True))
+                # the schema's column order, even after rank replaced its columns (they move last)
+                assert list(got.columns) == list(q.PERSON_PROPS)
+                pd.testing.assert_frame_equal(got, want[list(got.columns)].reset_index(drop=True))
                 assert [type(t) for t in got["topics"].dropna()] == [type(t) for t in want["topics"].dropna()]
         finally:
             conn.close()
