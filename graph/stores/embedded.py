@@ -411,9 +411,17 @@ def _in_store_order(conn: Any, frame: pd.DataFrame, *, always: bool = False) -> 
     small updates are left as they are (and said not to) unless ``always``."""
     if len(frame) < _SORT_ROWS and not always:
         return frame, False
+    import pyarrow.compute as pc
+
     nodes = conn.execute(q.LB_NODE_OFFSETS).get_as_arrow()
-    place = pd.Series(nodes.column("o").to_numpy(), index=nodes.column("pid").to_numpy(zero_copy_only=False))
-    key = place.reindex(frame["pid"].to_numpy(dtype=object)).to_numpy(dtype=float)
+    offsets = nodes.column("o").to_numpy()
+    pids = frame["pid"].to_numpy(dtype=object)
+    if len(pids) == len(offsets):  # rank's scores come in pid order: no 1M-string lookup (0.8 s)
+        by_pid = pc.sort_indices(nodes.column("pid")).to_numpy()
+        if np.array_equal(pids, nodes.column("pid").take(by_pid).to_numpy(zero_copy_only=False)):
+            return frame.iloc[np.argsort(offsets[by_pid], kind="stable")], True
+    place = pd.Series(offsets, index=nodes.column("pid").to_numpy(zero_copy_only=False))
+    key = place.reindex(pids).to_numpy(dtype=float)
     order = np.argsort(np.nan_to_num(key, nan=np.inf), kind="stable")
     everyone = len(frame) == len(place) and not np.isnan(key).any() and bool((np.diff(key[order]) > 0).all())
     return frame.iloc[order], everyone
