@@ -94,17 +94,25 @@ class Constraints:
 
     @classmethod
     def from_scores(cls, scores: pd.DataFrame, **kw) -> Constraints:
-        """Take ``community`` and ``relevance`` from a scores table.
+        """Take ``community`` and ``relevance`` from a scores table, each only when a rule
+        needs it (a cap per community, a minimum relevance): at 1M people each costs ~1 s.
 
-        >>> Constraints.from_scores(pd.DataFrame({"pid": ["a"], "community": [0]})).community
-        {'a': 0}
+        >>> s = pd.DataFrame({"pid": ["a"], "community": [0]})
+        >>> Constraints.from_scores(s, max_per_community=2).community, Constraints.from_scores(s).community
+        ({'a': 0}, None)
         """
 
-        def col(c):  # lists first: iterating Arrow-backed columns value by value is slow
-            return dict(zip(scores["pid"].tolist(), scores[c].tolist(), strict=True)) if c in scores else None
+        def col(c, needed):  # lists first: iterating Arrow-backed columns value by value is slow
+            if not needed or c not in scores:
+                return None
+            return dict(zip(scores["pid"].tolist(), scores[c].tolist(), strict=True))
 
         kw = {k: tuple(v) if k in ("include", "exclude") else v for k, v in kw.items()}
-        return cls(community=col("community"), relevance=col("relevance"), **kw)
+        return cls(
+            community=col("community", kw.get("max_per_community") is not None),
+            relevance=col("relevance", kw.get("min_relevance") is not None),
+            **kw,
+        )
 
 
 class _Rules:
@@ -133,9 +141,12 @@ class _Rules:
             raise UsageError("a person is both must-include and excluded")
         self.allowed[excluded] = False
         self.allowed[self.forced] = False
-        comm = pd.Series(c.community or {}, dtype=float).reindex(graph.nodes).to_numpy()
-        self.comm = np.nan_to_num(comm, nan=-1).astype(np.int64)
         self.cap: int | None = c.max_per_community
+        if self.cap is None:  # communities only matter under a cap (aligning them costs ~1 s at 1M)
+            self.comm = np.full(n, -1, dtype=np.int64)
+        else:
+            comm = pd.Series(c.community or {}, dtype=float).reindex(graph.nodes).to_numpy()
+            self.comm = np.nan_to_num(comm, nan=-1).astype(np.int64)
         self.load: dict[int, int] = {}
         self.picked: list[int] = []
         self._taken: set[int] = set()
@@ -548,7 +559,7 @@ def set_shortlist(
         max_per_community=max_per_community,
         min_relevance=min_relevance,
     )
-    ranked = scores.sort_values(["score", "pid"], ascending=[False, True]) if "score" in scores else scores
+    ranked = _best_first(scores, pool if method != "topk" else None)
     cand = ranked["pid"].head(pool) if pool else ranked["pid"]
     rr = rr_sets(g, samples or 100_000, seed=seed) if method != "set" else None
     if method == "set":
@@ -560,12 +571,30 @@ def set_shortlist(
     else:
         prio = pd.Series(np.arange(len(ranked), 0, -1), index=ranked["pid"]).reindex(g.nodes)
         picks = _by_priority(g, n, prio.fillna(0).to_numpy(), _Rules(g, rules, cand, size=n))
-    out = scores.set_index("pid").loc[picks["pid"]].reset_index()
+    out = scores.iloc[pd.Index(scores["pid"].to_numpy(dtype=object)).get_indexer(picks["pid"])].reset_index(drop=True)
     out["marginal_gain"] = (
         coverage_gains(g, picks["node"], rr) if method != "set" else picks["marginal_gain"].to_numpy()
     )
     out.insert(0, "pick", np.arange(1, len(out) + 1))
     return out
+
+
+def _best_first(scores: pd.DataFrame, top: int | None) -> pd.DataFrame:
+    """``scores`` by ``score`` (best first, ties by pid); with ``top``, only rows that can
+    be among the first ``top`` (a partition first: sorting 1M wide rows costs ~1 s).
+
+    >>> s = pd.DataFrame({"pid": list("jihgfedcba"), "score": [1, 2, 3, 4, 5, 6, 7, 8, 9, 9.0]})
+    >>> _best_first(s, 2)["pid"].tolist(), _best_first(s, None)["pid"].tolist()[:4]
+    (['a', 'b'], ['a', 'b', 'c', 'd'])
+    """
+    if "score" not in scores:
+        return scores
+    if top is not None and len(scores) > 4 * top:
+        values = scores["score"].to_numpy(dtype=float)
+        filled = np.nan_to_num(values, nan=-np.inf)
+        bar = np.partition(filled, len(filled) - top)[len(filled) - top]
+        scores = scores[filled >= bar]  # ties with the bar kept: the sort below decides
+    return scores.sort_values(["score", "pid"], ascending=[False, True])
 
 
 def _by_priority(g: PropagationGraph, n: int, prio: np.ndarray, rules: _Rules) -> pd.DataFrame:
