@@ -115,7 +115,8 @@ LB_POSTS_TEXT = (
     "MATCH (p:Post) RETURN p.post_id AS post_id, p.author AS author, p.created_at AS created_at, "
     "p.hashtags AS hashtags, p.text AS text"
 )
-LB_PEOPLE = "MATCH (p:Person) RETURN p.* ORDER BY p.pid"
+#: everyone: sorted by pid in Arrow afterwards (the engine's ORDER BY costs 0.9 s at 1M, Arrow 0.3 s)
+LB_PEOPLE = "MATCH (p:Person) RETURN p.*"
 #: by primary key, one lookup per pid (``WHERE p.pid IN $pids`` scans everyone: 1.4 s at 1M
 #: people against 0.01 s); the caller passes each pid once
 LB_PEOPLE_IN = "UNWIND $pids AS x MATCH (p:Person {pid: x}) RETURN p.* ORDER BY p.pid"
