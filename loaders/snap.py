@@ -21,7 +21,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 import numpy as np
 import pandas as pd
@@ -199,11 +199,13 @@ def _read_fast(
     got = [next(a for a in parts[c] if len(a))[0].as_py() for c in names]
     if got != tokens:  # the comment lines skipped were not the ones counted
         return None
-    ids = pa.chunked_array(parts["source"] + parts["target"], type=pa.string()).combine_chunks()
-    encoded = ids.dictionary_encode()
-    raw = encoded.dictionary
-    if pc.any(pc.match_substring_regex(raw, _ODD_ID)).as_py():
-        return None
+    ids = pa.chunked_array(parts["source"] + parts["target"], type=pa.string())
+    numbered = _integer_ids(ids, platform)
+    if numbered is None:
+        encoded = ids.combine_chunks().dictionary_encode()
+        raw = encoded.dictionary
+        if pc.any(pc.match_substring_regex(raw, _ODD_ID)).as_py():
+            return None
     count = None
     if kind != "follows" and ncols == 3:
         try:
@@ -215,10 +217,40 @@ def _read_fast(
         count = np.maximum(1, np.rint(weight)).astype(np.int64)
     elif kind != "follows":
         count = np.ones(m, dtype=np.int64)
-    # one pid per distinct raw id ("@Bob" and "bob" are the same person), then integer codes
-    pid_codes, uniq = pd.factorize(pids(platform, pd.Series(raw.to_pylist(), dtype="str")).to_numpy())
-    codes = pid_codes[encoded.indices.to_numpy(zero_copy_only=False)]
+    if numbered is not None:
+        codes, uniq = numbered
+    else:  # one pid per distinct raw id ("@Bob" and "bob" are the same person), then integer codes
+        pid_codes, uniq = pd.factorize(pids(platform, pd.Series(raw.to_pylist(), dtype="str")).to_numpy())
+        codes = pid_codes[encoded.indices.to_numpy(zero_copy_only=False)]
     return _fast_batch(codes[:m], codes[m:], count, np.asarray(uniq, dtype=object), kind, str(path))
+
+
+def _integer_ids(ids: Any, platform: str) -> tuple[np.ndarray, np.ndarray] | None:
+    """Codes (in order of first mention) and pids when every id is a whole number written
+    the one way Python writes it ("7", not "07", "+7" or " 7"), as SNAP's ids are: then
+    factorising the numbers is the same as factorising the text, and 2x faster than
+    Arrow's dictionary encoding of 20M strings (1.9 s against 3.4 s); else None.
+
+    >>> import pyarrow as pa
+    >>> codes, uniq = _integer_ids(pa.chunked_array([["12", "7", "12"]]), "x")
+    >>> codes.tolist(), uniq.tolist()
+    ([0, 1, 0], ['x:12', 'x:7'])
+    >>> [_integer_ids(pa.chunked_array([[t, "7"]]), "x") for t in ("07", "+7", "a", "")]
+    [None, None, None, None]
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    try:
+        numbers = pc.cast(ids, pa.int64()).to_numpy()
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        return None
+    codes, uniq = pd.factorize(numbers)
+    text = uniq.astype(str)
+    # the same length as the number written plainly: no sign, zeros or spaces were added
+    if not np.array_equal(pc.utf8_length(ids.combine_chunks()).to_numpy(), np.char.str_len(text)[codes]):
+        return None
+    return codes, np.char.add(f"{platform}:", text).astype(object)
 
 
 def _fast_batch(
@@ -257,7 +289,10 @@ def _fast_batch(
     setattr(batch, kind, typed_table(edges, kind))
     import pyarrow.compute as pc
 
-    seen = pd.unique(np.concatenate([src, dst]))
+    # codes number the ids in order of first mention (sources, then targets): unless rows
+    # were dropped, that order is 0, 1, 2, ... (pd.unique of 20M codes costs 0.5 s)
+    dropped = bool(loops.any()) or bool(dup.any())
+    seen = pd.unique(np.concatenate([src, dst])) if dropped else np.arange(len(uniq))
     pid = table.take(pa.array(seen))
     parts = pc.split_pattern(pid, ":", max_splits=1)  # as str.split(":", n=1), 15x faster on 1M
     people = pd.DataFrame({

@@ -113,6 +113,10 @@ def test_missing_file(tmp_path):
         "1 2\r\n2 3\r\n",
         "1 2 3\n1 2 2\n2 1 0.2\n2 3 7\n",
         "1\t2\t3\n1\t2\t2\n2\t1\t5\n",
+        "007 7\n7 007\n+7 7\n-1 1\n",  # numbers written differently are different ids
+        "10 20\n20 10\n30 10\n-4 10\n9223372036854775807 10\n",  # plain numbers: the integer path
+        "10 20\n20 x\n",  # a name among numbers
+        "@Bob alice\nalice BOB\ncarol @bob\n",  # names merged, nothing dropped
     ],
 )
 @pytest.mark.parametrize("kind", ["follows", "relays", "mentions"])
