@@ -300,7 +300,7 @@ def propagation_graph(
         listed = nodes.to_numpy(dtype=object) if isinstance(nodes, (pd.Series, pd.Index)) else list(nodes)
         parts.append(np.asarray(listed, dtype=object))
     base = follows.nodes
-    if all(len(p) == len(base) and (p is base or np.array_equal(p, base)) for p in parts[1:]):
+    if all(_same_people(p, base) for p in parts[1:]):
         names = pd.Index(base)  # the usual case (a store's kinds share one node order): no 1M-string unique
     else:
         names = pd.Index(np.concatenate(parts)).unique()
@@ -329,13 +329,37 @@ def propagation_graph(
     )  # fmt: skip
 
 
+def _same_people(names: np.ndarray, base: np.ndarray) -> bool:
+    """Whether ``names`` are ``base``'s people, in its order or in any order when ``base``
+    is sorted (a store's node order is): 0.3 s at 1M people against 1.3 s for the union.
+
+    >>> base = np.array(["a", "b", "c"], dtype=object)
+    >>> [_same_people(np.array(x, dtype=object), base) for x in (["a", "b", "c"], ["c", "a", "b"], ["a", "b"], ["a", "a", "c"])]
+    [True, True, False, False]
+    """
+    if names is base:
+        return True
+    if len(names) != len(base):
+        return False
+    if np.array_equal(names, base):
+        return True
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    text = pa.array(names, type=pa.string())
+    return bool(np.array_equal(text.take(pc.sort_indices(text)).to_numpy(zero_copy_only=False), base))
+
+
 def _merge(us, vs, ws, n):
     """Sum parallel ``u -> v`` evidence, drop self-loops; edges sorted by ``(u, v)``."""
     import scipy.sparse as sp
 
-    u, v, w = (np.concatenate(x) for x in (us, vs, ws))
+    u, v, w = (x[0] if len(x) == 1 else np.concatenate(x) for x in (us, vs, ws))  # one part: no 10M copy
     keep = u != v
-    M = sp.csr_array((w[keep].astype(float), (u[keep], v[keep])), shape=(n, n))
+    if keep.all():
+        M = sp.csr_array((w.astype(float, copy=False), (u, v)), shape=(n, n))
+    else:
+        M = sp.csr_array((w[keep].astype(float), (u[keep], v[keep])), shape=(n, n))
     M.sum_duplicates()  # compiled: a counting sort by u, then v sorted inside each u
     src = np.repeat(np.arange(n, dtype=np.int64), np.diff(M.indptr))
     return src, M.indices.astype(np.int64), M.data
