@@ -125,12 +125,12 @@ def _read_back(store: Store, people: pd.DataFrame, written: pd.Series) -> pd.Dat
         return saved.saved_list(people.iloc[:0])
     fresh = store.people(written.tolist())
     cols = [c for c in (*SHORTLIST_COLUMNS, *TRACKING_COLUMNS) if c in fresh]
-    before = people[people["pid"].isin(written)].drop(columns=[c for c in cols if c in people])
+    mine = people["pid"].isin(written).to_numpy()
+    before = people[mine].drop(columns=[c for c in cols if c in people])
     after = before.merge(fresh[["pid", *cols]], on="pid", how="left", validate="one_to_one")
-    rest = people.loc[~people["pid"].isin(written)]
     for c in cols:
-        if c in people and after[c].dtype != people[c].dtype:
-            after[c] = _typed_as_whole(after[c], rest[c])
+        if c in people and after[c].dtype != people[c].dtype:  # the others' part of that column only
+            after[c] = _typed_as_whole(after[c], people[c][~mine])
     order = [c for c in people.columns if c in after] + [c for c in after.columns if c not in people]
     return saved.saved_list(after[order])
 
