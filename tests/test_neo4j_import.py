@@ -209,3 +209,4 @@ def test_import_needs_the_neo4j_store(tmp_path):
                "--neo4j-home", str(tmp_path), "--server", str(SCRIPT)],
     )  # fmt: skip
     assert out.exit_code != 0 and "needs --store neo4j" in out.output
+    assert not any(tmp_path.iterdir())  # refused before any store was opened or created

@@ -105,9 +105,9 @@ def neo4j_import(obj: Ctx, paths, fmt, kind, platform, mapping, topics, identiti
     from loaders.csv_tables import read_mapping
 
     t0 = time.perf_counter()
-    store = obj.store()
-    if getattr(store, "database", None) is None:
+    if obj.settings.kind != "neo4j":  # before opening anything: no embedded store is created
         raise click.UsageError("neo4j-import needs --store neo4j (NEO4J_URI of the local server)")
+    store = obj.store()
     with tqdm(desc="reading", unit=" rows", unit_scale=True, file=sys.stderr, disable=None) as bar:
         batch = read_batch(
             list(paths), format=fmt, kind=kind, platform=platform, mapping=read_mapping(mapping),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -17,27 +18,18 @@ def load_files(
     store: Store,
     paths: list[str | Path],
     *,
-    format: str = "auto",
-    kind: str = "follows",
-    platform: str | None = None,
-    mapping: dict[str, str] | None = None,
-    topics: list[str] | None = None,
-    identities: str | Path | None = None,
-    read_progress: Callable[[int], None] | None = None,
     write_progress: Progress | None = None,
-    on_detect: Callable[[str, str], None] | None = None,
+    **options: Any,
 ) -> tuple[GraphBatch, LoadStats]:
-    """Read files (any registered format) and load them in one all-or-nothing write.
+    """Read files (any registered format, ``options`` as :func:`read_batch`) and load them
+    in one all-or-nothing write.
 
     With ``topics``, the batch is first scoped to the niche (see
     :mod:`loaders.niche`); its report lands in ``batch.notes``. ``identities``
     is a mapping CSV that unifies one person's accounts across platforms
     (:mod:`loaders.identity`).
     """
-    batch = read_batch(
-        paths, format=format, kind=kind, platform=platform, mapping=mapping, topics=topics,
-        identities=identities, read_progress=read_progress, on_detect=on_detect,
-    )  # fmt: skip
+    batch = read_batch(paths, **options)
     stats = store.load(batch, progress=write_progress)
     return batch, stats
 

@@ -95,7 +95,7 @@ class Store(ABC):
         Returns the number of people updated.
         """
         cols = [c for c in scores.columns if c in SCORE_COLUMNS]
-        return self._update_people(scores[["pid", *cols]])
+        return self._update_people(scores[["pid", *cols]], whole=True)
 
     def write_tracking(self, rows: pd.DataFrame) -> int:
         """Set relationship tracking (``graph.model.TRACKING_COLUMNS``) by ``pid``."""
@@ -114,8 +114,10 @@ class Store(ABC):
         return self._update_people(rows[["pid", *cols]])
 
     @abstractmethod
-    def _update_people(self, frame: pd.DataFrame) -> int:
-        """Set the given columns (already allow-listed) on the people in ``frame.pid``."""
+    def _update_people(self, frame: pd.DataFrame, *, whole: bool = False) -> int:
+        """Set the given columns (already allow-listed) on the people in ``frame.pid``;
+        ``whole``: they are whole score columns, which a store may replace as a whole
+        when ``frame`` holds everyone (the embedded store does)."""
 
     @abstractmethod
     def clear(self) -> None:

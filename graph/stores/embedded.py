@@ -24,7 +24,7 @@ import pandas as pd
 from filelock import FileLock, Timeout
 
 from graph.errors import LoadError, QueryRefused, StoreError
-from graph.model import SCORE_COLUMNS, EdgeArrays, GraphBatch
+from graph.model import EdgeArrays, GraphBatch
 from graph.settings import Limits
 from graph.stores import cypher as q
 from graph.stores.base import LoadStats, Progress, Store
@@ -194,13 +194,9 @@ class EmbeddedStore(Store):
             "load the same files again (reloading adds only what is missing)"
         )
 
-    def write_scores(self, scores: pd.DataFrame) -> int:
-        """As :meth:`Store.write_scores`; when ``scores`` holds every person (what ``rank``
-        writes), each column is replaced whole (see :func:`_whole_columns`)."""
-        cols = [c for c in scores.columns if c in SCORE_COLUMNS]
-        return self._update_people(scores[["pid", *cols]], whole=True)
-
     def _update_people(self, frame: pd.DataFrame, *, whole: bool = False) -> int:
+        """``whole`` (score columns) and ``frame`` holding every person (what ``rank``
+        writes): each column is replaced whole (see :func:`_whole_columns`)."""
         if frame.empty or len(frame.columns) < 2:
             return 0
         frame = _for_update(frame)

@@ -295,7 +295,7 @@ class Neo4jStore(Store):
         )
         return StoreError(f"load failed and was rolled back{parts}; the graph is unchanged ({err})")
 
-    def _update_people(self, frame: pd.DataFrame) -> int:
+    def _update_people(self, frame: pd.DataFrame, *, whole: bool = False) -> int:
         if frame.empty or len(frame.columns) < 2:
             return 0
         cols = [c for c in frame.columns if c != "pid"]

@@ -12,8 +12,8 @@ equals the one a Bolt load of the same batch would write (a test holds the two e
 
 All or nothing: the database folders (``data/databases/<db>``, ``data/transactions/<db>``)
 are moved aside first and put back if the import fails, so a failed import leaves the
-server's files as they were. The caller checks that the database was empty (an import
-replaces it): :func:`graph_is_empty`.
+server's files as they were. :func:`import_into_empty` first checks that the database
+holds nothing (an import replaces it).
 """
 
 from __future__ import annotations
@@ -35,7 +35,7 @@ from graph.model import GraphBatch, LoadError
 from graph.stores import cypher as q
 from graph.stores.base import LoadStats, StoreError
 
-__all__ = ["Imported", "import_into_empty", "check_imported", "server_control", "import_batch", "import_files", "write_csvs", "header", "graph_is_empty", "data_dir"]
+__all__ = ["Imported", "import_into_empty", "check_imported", "server_control", "import_batch", "import_files", "write_csvs", "header", "data_dir"]
 
 #: between the items of a list property (topics, hashtags): the ASCII unit separator,
 #: which the loaders never keep in text
@@ -200,7 +200,7 @@ def import_batch(
     batch: GraphBatch, *, home: str | Path, database: str = "neo4j", log: Callable[[str], None] | None = None,
 ) -> Imported:  # fmt: skip
     """Import ``batch`` into ``database`` of the stopped server at ``home``, replacing
-    that database (check first that it is empty: :func:`graph_is_empty`). All or
+    that database (:func:`import_into_empty` checks first that it is empty). All or
     nothing: the database's folders are moved aside and put back if anything fails."""
     from graph.stores.upsert import plan_load
 
@@ -231,11 +231,6 @@ def import_batch(
             raise
     plan.stats.seconds = time.perf_counter() - started
     return done
-
-
-def graph_is_empty(store: Any) -> bool:
-    """True when ``store`` holds no people, posts or relationships (an import may replace it)."""
-    return not any(store.counts().values())
 
 
 def import_into_empty(
@@ -282,7 +277,7 @@ def check_imported(store: Any, done: Imported) -> None:
         text = q.NEO_SET_EMPTY_LIST.format(label=label, key=key, prop=prop)
         for i in range(0, len(keys), 10_000):
             store.run_write(text, keys=keys[i : i + 10_000])
-    store._touch()
+    store.run_write(q.NEO_TOUCH)  # readers (the app) learn that the graph changed
 
 
 def server_control(script: str | Path) -> Callable[[str], dict[str, str]]:
