@@ -160,12 +160,15 @@ def subgraph_edges(
     kinds: Iterable[str] = ("follows", "relays"),
 ) -> pd.DataFrame:
     """Edges among ``pids`` as ``source, target, kind, weight`` (see :func:`heaviest`
-    to cap what is drawn).
+    to cap what is drawn), kind by kind and within a kind by source and target (in
+    ``nodes``' order, a store's is by pid), whatever order the store returned them in (stores scan in parallel, so that order changes
+    from one read to the next; the drawing, its layout and any cut must not).
 
-    >>> e = {"follows": EdgeArrays.from_pairs([("a", "b"), ("b", "c"), ("c", "a")])}
+    >>> e = {"follows": EdgeArrays.from_pairs([("b", "a"), ("a", "b"), ("b", "c"), ("c", "a")])}
     >>> subgraph_edges(e, ["a", "b"], kinds=["follows"])
       source target     kind  weight
-    0      a      b  follows     1.0
+    0      b      a  follows     1.0
+    1      a      b  follows     1.0
     """
     nodes, idx = _index(edges, pids)
     inside = np.zeros(len(nodes), dtype=bool)
@@ -175,7 +178,8 @@ def subgraph_edges(
         e = edges.get(kind)
         if e is None or not e.m:
             continue
-        keep = inside[e.src] & inside[e.dst]
+        keep = np.flatnonzero(inside[e.src] & inside[e.dst])
+        keep = keep[np.lexsort((e.dst[keep], e.src[keep]))]
         parts.append(
             pd.DataFrame(
                 {
@@ -192,7 +196,8 @@ def subgraph_edges(
 
 
 def heaviest(edges: pd.DataFrame, max_edges: int = MAX_EDGES) -> pd.DataFrame:
-    """At most ``max_edges`` edges, the heaviest (all of them when there are fewer).
+    """At most ``max_edges`` edges, the heaviest (all of them when there are fewer); among
+    equal weights the first in ``edges``' order, so :func:`subgraph_edges`' order decides.
 
     >>> e = pd.DataFrame({"source": ["a", "b", "c"], "target": ["b", "c", "a"], "weight": [1.0, 3.0, 2.0]})
     >>> heaviest(e, 2)["weight"].tolist()

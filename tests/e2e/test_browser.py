@@ -258,20 +258,46 @@ def test_search_enter_selects_and_the_panel_says_why(page):
     settle(page)
 
 
+# a labelled person, not selected, whom a click where vis.js drew them reaches: the canvas is
+# on top there (not the legend) and vis.js finds them there (not a neighbour drawn over them)
+CLICKABLE = """() => network.body.data.nodes.get().filter(n => {
+  if (!n.label.trim() || (window.influenceSelected || []).includes(n.id)) return false;
+  const at = network.canvasToDOM(network.getPositions([n.id])[n.id]);
+  const top = document.elementFromPoint(at.x, at.y);
+  return top && top.tagName === "CANVAS" && network.getNodeAt(at) === n.id;
+}).map(n => n.id)"""
+
+
 def test_clicking_a_person_selects_them(page):
     frame = network(page)
     before = person_shown(page)
-    pid = frame.evaluate(
-        "() => network.body.data.nodes.get().filter(n => n.label.trim() && !(window.influenceSelected || [])"
-        ".includes(n.id) && network.canvasToDOM(network.getPositions([n.id])[n.id]).x > 330).slice(-1)[0].id"
-    )  # a labelled person clear of the legend
-    click_node(page, frame, pid)
+    clickable = frame.evaluate(CLICKABLE)
+    assert clickable, "no labelled person can be clicked"
+    pid = clickable[-1]
     handle = "@" + pid.split(":", 1)[1]
-    page.locator("h3").filter(has_text=handle).wait_for()
+    shown = page.locator("h3").filter(has_text=handle)
+    click_node(page, frame, pid)
+    try:
+        shown.wait_for(timeout=20_000)
+    except Exception:  # a click lost on a busy machine: once more, then it must work
+        print(f"the click on {pid} selected nobody in 20 s; clicking again")
+        click_node(page, network(page), pid)
+        shown.wait_for()
     settle(page)
     assert person_shown(page) == handle != before
     assert network(page).evaluate("() => window.influenceSelected") == [pid]
     shoot(page, "explore_click")
+
+
+def choose(pg, label: str, option: str) -> None:
+    """Pick ``option`` in the select box labelled ``label``: typed, so the option is drawn
+    whatever the list's length or the room below the box (the list draws only what is in view)."""
+    box = pg.get_by_role("combobox", name=label)
+    box.click()
+    box.fill(option)
+    pg.get_by_role("option", name=option, exact=True).click()
+    settle(pg)
+    assert box.input_value() == option
 
 
 def redrawn(pg, nodes: int, timeout: float = 30.0) -> float:
@@ -299,8 +325,7 @@ def test_500_nodes_render_and_respond(page):
     frame = network(page)
     frame.wait_for_function("() => network.body.data.nodes.length === 500")
     frame.evaluate("() => { window.__old = true; }")
-    page.locator('[data-testid="stSelectbox"]').filter(has_text="Colour by").click()
-    page.get_by_role("option", name="pagerank", exact=True).click()
+    choose(page, "Colour by", "pagerank")
     redrawn(page, 500, timeout=180)  # functional: a new drawing arrives (speed is bench/app_speed.py's job)
     frame = network(page)
     vis = [u for u in REQUESTS if u.split("?")[0].endswith("/vis-network.min.js")]
@@ -375,8 +400,7 @@ def test_cypher(page):
     page.get_by_role("textbox", name="Parameters (JSON)").fill("{}")
     page.get_by_role("button", name="Run").click()
     settle(page, "3 rows in")  # ana, ben, caro: the owners the Shortlist page saved are in the graph
-    page.locator('[data-testid="stSelectbox"]').first.click()
-    page.get_by_role("option", name="Who relays a person (network)").click()
+    choose(page, "Example queries (for this store's dialect)", "Who relays a person (network)")
     query = page.get_by_role("textbox", name="Query")
     page.wait_for_function(  # the example is in the editor before Run (a busy machine reruns late)
         "(el) => el.value.includes('RELAYS')", arg=query.element_handle(), timeout=30_000
