@@ -160,9 +160,9 @@ def subgraph_edges(
     kinds: Iterable[str] = ("follows", "relays"),
 ) -> pd.DataFrame:
     """Edges among ``pids`` as ``source, target, kind, weight`` (see :func:`heaviest`
-    to cap what is drawn), kind by kind and within a kind by source and target (in
-    ``nodes``' order, a store's is by pid), whatever order the store returned them in (stores scan in parallel, so that order changes
-    from one read to the next; the drawing, its layout and any cut must not).
+    to cap what is drawn): kind by kind, then by source and target in ``nodes``' order
+    (a store's is by pid). Stores scan in parallel, so they return edges in an order
+    that changes from one read to the next; the drawing, its layout and cut must not.
 
     >>> e = {"follows": EdgeArrays.from_pairs([("b", "a"), ("a", "b"), ("b", "c"), ("c", "a")])}
     >>> subgraph_edges(e, ["a", "b"], kinds=["follows"])
